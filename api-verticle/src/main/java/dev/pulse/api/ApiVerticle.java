@@ -1,0 +1,100 @@
+package dev.pulse.api;
+
+import dev.pulse.api.auth.Identity;
+import dev.pulse.api.auth.SsoAuthHandler;
+import dev.pulse.api.auth.UserStore;
+import dev.pulse.contracts.Addresses;
+import dev.pulse.contracts.ConfigReader;
+import dev.pulse.contracts.EngineClient;
+import dev.pulse.contracts.RegistryClient;
+import dev.pulse.storage.Database;
+import dev.pulse.storage.DbConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of PULSE: the REST API, {@code /health}, the dashboard's files and the SockJS
+ * bridge that pushes events to browsers. It owns no workflow or worker state; every request
+ * becomes a bus request to the engine or the registry.
+ */
+public class ApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+
+  private Pool pool;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    ConfigReader reader = new ConfigReader(config());
+    ApiConfig config = ApiConfig.from(reader);
+    pool = Database.pool(vertx, DbConfig.from(reader));
+    EngineClient engine = new EngineClient(vertx.eventBus(), config.busTimeoutMs());
+    RegistryClient registry = new RegistryClient(vertx.eventBus(), config.busTimeoutMs());
+    if (config.devAuth()) {
+      LOG.warn("AUTH_MODE=dev: requests without SSO headers act as the local admin 'dev'. Never expose this port.");
+    }
+
+    Router router = Router.router(vertx);
+    HealthRoute health = new HealthRoute(vertx, pool, engine, registry, config.devAuth(), config.version());
+    router.get("/health").handler(health::handle);
+
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()));
+    // Agents outside the cluster heartbeat over HTTP with their API key, not SSO.
+    new WorkerRoutes(registry).mountHeartbeat(router);
+    SsoAuthHandler sso = new SsoAuthHandler(config, new UserStore(pool));
+    router.route("/api/*").handler(sso);
+    router.route("/eventbus/*").handler(sso);
+    router.get("/api/user").handler(Replies.json(200, ctx -> Future.succeededFuture(
+        SsoAuthHandler.identity(ctx).toJson())));
+    new WorkerRoutes(registry).mount(router);
+    new WorkflowRoutes(engine).mount(router);
+    new ExecutionRoutes(engine).mount(router);
+    router.route("/api/*").handler(ctx -> ctx.fail(404));
+
+    router.route("/eventbus/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    // Deny by default: browsers may only listen to PULSE's event addresses and send nothing.
+    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(
+            java.util.regex.Pattern.quote(Addresses.EVENTS_PREFIX) + ".+"));
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(bridge));
+
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().failureHandler(new Failures());
+
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(config.port(), config.host())
+        .onSuccess(listening -> {
+          server = listening;
+          LOG.info("API listening on http://{}:{}", config.host(), listening.actualPort());
+        });
+  }
+
+  /** The port actually bound (useful when PORT=0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+    return closing.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** For routes that need the caller's name. */
+  static String caller(io.vertx.ext.web.RoutingContext ctx) {
+    Identity identity = SsoAuthHandler.identity(ctx);
+    return identity == null ? "unknown" : identity.username();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.pulse.api;
+
+import dev.pulse.api.auth.Identity;
+import dev.pulse.api.auth.SsoAuthHandler;
+import dev.pulse.contracts.EngineClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** {@code /api/workflows}: definitions, kept by the engine. Changes need the admin role. */
+final class WorkflowRoutes {
+
+  private final EngineClient engine;
+
+  WorkflowRoutes(EngineClient engine) {
+    this.engine = engine;
+  }
+
+  void mount(Router router) {
+    router.get("/api/workflows").handler(Replies.json(200, ctx -> engine.listWorkflows()
+        .map(reply -> reply.getJsonArray("workflows"))));
+    router.get("/api/workflows/:id").handler(Replies.json(200, ctx -> engine.getWorkflow(ctx.pathParam("id"))));
+    router.post("/api/workflows").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
+        .handler(Replies.json(201, ctx -> engine.createWorkflow(workflow(Failures.body(ctx))
+            .put("created_by", ApiVerticle.caller(ctx)))));
+    router.put("/api/workflows/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
+        .handler(Replies.json(200, ctx -> engine.updateWorkflow(workflow(Failures.body(ctx))
+            .put("id", ctx.pathParam("id")).put("updated_by", ApiVerticle.caller(ctx)))));
+    router.delete("/api/workflows/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
+        .handler(Replies.json(200, ctx -> engine.deleteWorkflow(ctx.pathParam("id"))));
+  }
+
+  /** Only the fields a client may set; the engine validates them. */
+  private static JsonObject workflow(JsonObject body) {
+    JsonObject source = body == null ? new JsonObject() : body;
+    return new JsonObject().put("name", source.getValue("name")).put("description", source.getValue("description"))
+        .put("definition", source.getValue("definition"));
+  }
+}

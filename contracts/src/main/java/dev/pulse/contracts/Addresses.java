@@ -1,0 +1,140 @@
+package dev.pulse.contracts;
+
+/**
+ * Every event-bus address PULSE uses, in one place.
+ *
+ * <p>Requests ({@code request}) are quick RPCs answered with a JSON body or failed with a
+ * status from {@link ErrorCodes}; events ({@code publish}) are watched by observers such as the
+ * dashboard. No other class spells an address.
+ */
+public final class Addresses {
+
+  private Addresses() {
+  }
+
+  /** Prefix of every PULSE address. */
+  public static final String PREFIX = "pulse.";
+
+  /** Prefix of the events the dashboard may receive through the SockJS bridge. */
+  public static final String EVENTS_PREFIX = PREFIX + "events.";
+
+  // ---------------------------------------------------------------- registry
+
+  /**
+   * Consumed by the registry. A worker announces itself ({@code worker_connect}) with its API
+   * key; replies {@code {accepted, worker_id}} or fails 401 when the key is refused.
+   */
+  public static final String REGISTRY_CONNECT = PREFIX + "registry.connect";
+
+  /**
+   * Consumed by the registry. A worker heartbeat with metrics ({@link Heartbeat}); replies
+   * {@code {status}}; fails 401 for a refused key and 404 when the worker must connect again.
+   */
+  public static final String REGISTRY_HEARTBEAT = PREFIX + "registry.heartbeat";
+
+  /** Consumed by the registry. Replies {@code {workers:[...]}}: every known worker. */
+  public static final String REGISTRY_LIST = PREFIX + "registry.list";
+
+  /** Consumed by the registry. {@code {worker_id}}; deletes a worker, 404 when unknown. */
+  public static final String REGISTRY_DELETE = PREFIX + "registry.delete";
+
+  /**
+   * Consumed by the registry. {@code {targets:[...]}} resolves step targets ("all", names,
+   * groups) to {@code {workers:[{worker_id, name, status}]}}; fails 404 naming unknown targets.
+   */
+  public static final String REGISTRY_RESOLVE = PREFIX + "registry.resolve";
+
+  /**
+   * Consumed by the registry. Runs one command on one worker now ({@code {worker_id, command,
+   * timeout, requested_by}}); replies {@code {command_id}} at once, the result is stored.
+   */
+  public static final String REGISTRY_COMMAND = PREFIX + "registry.command";
+
+  /** Consumed by the registry. {@code {command_id}}: one direct command with its result. */
+  public static final String REGISTRY_COMMAND_GET = PREFIX + "registry.command.get";
+
+  /**
+   * Consumed by the registry. {@link CommandResult}s of direct commands, sent by workers;
+   * replied with an empty ack once stored, so the worker can drop its copy.
+   */
+  public static final String REGISTRY_RESULTS = PREFIX + "registry.results";
+
+  /** Consumed by the registry. Liveness probe for health checks; replies {@code {role}}. */
+  public static final String REGISTRY_PING = PREFIX + "registry.ping";
+
+  // ------------------------------------------------------------------ engine
+
+  /** Consumed by the engine. Liveness probe for health checks; replies {@code {role}}. */
+  public static final String ENGINE_PING = PREFIX + "engine.ping";
+
+  /** Consumed by the engine. Creates a workflow {@code {name, description, definition, created_by}}. */
+  public static final String ENGINE_WORKFLOW_CREATE = PREFIX + "engine.workflow.create";
+
+  /** Consumed by the engine. Replies {@code {workflows:[...]}}. */
+  public static final String ENGINE_WORKFLOW_LIST = PREFIX + "engine.workflow.list";
+
+  /** Consumed by the engine. {@code {id}}: one workflow, 404 when unknown. */
+  public static final String ENGINE_WORKFLOW_GET = PREFIX + "engine.workflow.get";
+
+  /** Consumed by the engine. {@code {id, name, description, definition}}: replaces a workflow. */
+  public static final String ENGINE_WORKFLOW_UPDATE = PREFIX + "engine.workflow.update";
+
+  /** Consumed by the engine. {@code {id}}: deletes a workflow, 409 while an execution runs. */
+  public static final String ENGINE_WORKFLOW_DELETE = PREFIX + "engine.workflow.delete";
+
+  /** Consumed by the engine. {@code {workflow_id, started_by}}: starts an execution, replies {@code {id}}. */
+  public static final String ENGINE_EXECUTION_START = PREFIX + "engine.execution.start";
+
+  /** Consumed by the engine. {@code {status?, workflow_id?, limit?, offset?}}: replies {@code {executions:[...]}}. */
+  public static final String ENGINE_EXECUTION_LIST = PREFIX + "engine.execution.list";
+
+  /** Consumed by the engine. {@code {id}}: one execution with its logs. */
+  public static final String ENGINE_EXECUTION_GET = PREFIX + "engine.execution.get";
+
+  /** Consumed by the engine. {@code {id, response, responded_by}}: answers the pending prompt. */
+  public static final String ENGINE_EXECUTION_RESPOND = PREFIX + "engine.execution.respond";
+
+  /** Consumed by the engine. {@code {id, cancelled_by}}: cancels an execution. */
+  public static final String ENGINE_EXECUTION_CANCEL = PREFIX + "engine.execution.cancel";
+
+  /**
+   * Consumed by the engine. {@link CommandResult}s of workflow steps, sent by workers and
+   * acknowledged once recorded.
+   */
+  public static final String ENGINE_RESULTS = PREFIX + "engine.results";
+
+  // ------------------------------------------------------------------ worker
+
+  /**
+   * Consumed by one worker. {@link CommandDispatch} ({@code execute_command}); replies
+   * {@code {accepted, queued}} at once, the result follows on the dispatch's {@code reply_to}.
+   */
+  public static String workerExecute(String workerId) {
+    return PREFIX + "worker." + workerId + ".execute";
+  }
+
+  /**
+   * Consumed by one worker. Control messages {@code {type}}: {@code ping} (replies
+   * {@code pong}), {@code cancel} ({@code {command_id}}), {@code drain} (stop taking work).
+   */
+  public static String workerControl(String workerId) {
+    return PREFIX + "worker." + workerId + ".control";
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /** Published by the registry: {@code worker_update {worker_id, name, status}}. */
+  public static final String EVENT_WORKER_UPDATE = EVENTS_PREFIX + "worker_update";
+
+  /** Published by the engine: {@code workflow_created {workflow_id}} (also updated/deleted via {@code type}). */
+  public static final String EVENT_WORKFLOW = EVENTS_PREFIX + "workflow";
+
+  /** Published by the engine: {@code execution_started}, {@code execution_status}, {@code execution_prompt} and step events. */
+  public static final String EVENT_EXECUTION = EVENTS_PREFIX + "execution";
+
+  /**
+   * Published by workers while a command runs: {@link OutputChunk}s of stdout and stderr. Not
+   * stored chunk by chunk; the final {@link CommandResult} carries the capped output.
+   */
+  public static final String EVENT_OUTPUT = EVENTS_PREFIX + "output";
+}

@@ -1,0 +1,40 @@
+package dev.pulse.contracts;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * {@code execute_command}: run one shell command on one worker.
+ *
+ * @param commandId idempotency key; a worker runs a given id at most once and its
+ *     {@link CommandResult} carries it back
+ * @param executionId the execution it belongs to, or null for a direct command
+ * @param stepIndex the step it belongs to, or -1 for a direct command
+ * @param workerId the worker that must run it
+ * @param command the shell command, run with {@code /bin/sh -c}
+ * @param timeout milliseconds before the whole process tree is killed
+ * @param cwd working directory, or null for the worker's default
+ * @param env extra environment variables, or null
+ * @param replyTo the address the result is sent to ({@link Addresses#ENGINE_RESULTS} or
+ *     {@link Addresses#REGISTRY_RESULTS})
+ */
+public record CommandDispatch(String commandId, String executionId, int stepIndex, String workerId, String command,
+    long timeout, String cwd, JsonObject env, String replyTo) {
+
+  /** Default command timeout: five minutes, as in the spec. */
+  public static final long DEFAULT_TIMEOUT_MS = 300_000;
+
+  /** Reads the wire form. */
+  public static CommandDispatch fromJson(JsonObject json) {
+    return new CommandDispatch(json.getString("command_id"), json.getString("execution_id"),
+        json.getInteger("step_index", -1), json.getString("worker_id"), json.getString("command"),
+        json.getLong("timeout", DEFAULT_TIMEOUT_MS), json.getString("cwd"), json.getJsonObject("env"),
+        json.getString("reply_to"));
+  }
+
+  /** The wire form, with {@code type: execute_command}. */
+  public JsonObject toJson() {
+    return new JsonObject().put("type", "execute_command").put("command_id", commandId)
+        .put("execution_id", executionId).put("step_index", stepIndex).put("worker_id", workerId)
+        .put("command", command).put("timeout", timeout).put("cwd", cwd).put("env", env).put("reply_to", replyTo);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.pulse.launcher;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.TcpIpConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import dev.pulse.contracts.ConfigException;
+import dev.pulse.contracts.ConfigReader;
+import dev.pulse.contracts.Wire;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Builds a clustered Vert.x from config/cluster.xml (or CLUSTER_CONFIG, a file path) with the
+ * node-specific values from settings: CLUSTER_NAME, CLUSTER_HOST (the interface Hazelcast binds
+ * to), CLUSTER_PORT, CLUSTER_MEMBERS (the server nodes to join), EVENTBUS_HOST, EVENTBUS_PORT.
+ */
+public final class ClusterFactory {
+
+  private ClusterFactory() {
+  }
+
+  /**
+   * Joins (or forms) the cluster.
+   *
+   * @param settings the merged settings
+   * @param liteMember true for workers: they hold no cluster data, so losing one costs nothing
+   */
+  public static Vertx join(ConfigReader settings, boolean liteMember) {
+    Config hazelcast = hazelcastConfig(settings, liteMember);
+    String host = settings.string("EVENTBUS_HOST", "127.0.0.1");
+    EventBusOptions eventBus = new EventBusOptions().setHost(host).setClusterPublicHost(host)
+        .setPort(settings.port("EVENTBUS_PORT", 0, true));
+    return Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(eventBus))
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
+        .buildClustered()
+        .await();
+  }
+
+  static Config hazelcastConfig(ConfigReader settings, boolean liteMember) {
+    Config config = load(settings.string("CLUSTER_CONFIG", null));
+    config.setClusterName(settings.string("CLUSTER_NAME", "pulse"));
+    config.setLiteMember(liteMember);
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(settings.port("CLUSTER_PORT", 5701, false)).setPortAutoIncrement(true);
+    String host = settings.string("CLUSTER_HOST", "127.0.0.1");
+    network.getInterfaces().setEnabled(true).clear().addInterface(host);
+    TcpIpConfig tcp = network.getJoin().getTcpIpConfig().setEnabled(true).clear();
+    for (String member : Wire.commaList(settings.string("CLUSTER_MEMBERS", host))) {
+      if (member.matches(".*:\\d+-\\d+")) {
+        // Hazelcast 5.3 crashes on port ranges; a bare address probes 5701-5703 anyway.
+        throw new ConfigException("CLUSTER_MEMBERS takes host or host:port entries, not port ranges: '" + member + "'");
+      }
+      tcp.addMember(member);
+    }
+    network.getJoin().getMulticastConfig().setEnabled(false);
+    network.getJoin().getAutoDetectionConfig().setEnabled(false);
+    return config;
+  }
+
+  private static Config load(String file) {
+    try (InputStream in = file == null
+        ? ClusterFactory.class.getClassLoader().getResourceAsStream("pulse/cluster.xml")
+        : new FileInputStream(file)) {
+      if (in == null) {
+        throw new IllegalStateException("pulse/cluster.xml is missing from the classpath");
+      }
+      return new XmlConfigBuilder(in).build();
+    } catch (IOException e) {
+      if (file != null) {
+        throw new ConfigException("CLUSTER_CONFIG: cannot read '" + file + "': " + e.getMessage());
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+}

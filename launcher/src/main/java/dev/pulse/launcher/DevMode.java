@@ -1,0 +1,70 @@
+package dev.pulse.launcher;
+
+import dev.pulse.contracts.ConfigReader;
+import dev.pulse.storage.Database;
+import dev.pulse.storage.DbConfig;
+import dev.pulse.storage.EmbeddedMariaDb;
+import dev.pulse.storage.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.util.HashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything in one non-clustered Vert.x: API, engine, registry and one local worker. Without
+ * DB_HOST an embedded MariaDB keeps its data under DATA_DIR/mariadb across restarts.
+ */
+final class DevMode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DevMode.class);
+
+  private DevMode() {
+  }
+
+  static Launched start(LaunchOptions options) {
+    return start(Settings.load(options.configFile()));
+  }
+
+  /** Starts dev mode with already-merged settings (tests pass their own). */
+  static Launched start(JsonObject settings) {
+    long began = System.nanoTime();
+    ConfigReader reader = new ConfigReader(settings);
+    Path dataDir = Path.of(reader.string("DATA_DIR", "data")).toAbsolutePath();
+    settings.put("AUTH_MODE", reader.string("AUTH_MODE", "dev"));
+    settings.put("PULSE_VERSION", Version.current());
+    Secrets.ensure(settings, dataDir, "WORKER_API_KEY");
+    Secrets.ensure(settings, dataDir, "SECRET_KEY");
+    EmbeddedMariaDb embedded = null;
+    if (reader.string("DB_HOST", null) == null) {
+      embedded = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), reader.string("DB_NAME", "pulse"));
+      settings.mergeIn(embedded.config().toConfig());
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      migrate(vertx, DbConfig.from(new ConfigReader(settings)));
+      int port = Roles.deployServer(vertx, settings, new HashSet<>(LaunchOptions.ALL_ROLES));
+      Workers.deploy(vertx, settings, 1);
+      LOG.info("PULSE {} dev mode ready in {} ms: dashboard and API on http://localhost:{}", Version.current(),
+          (System.nanoTime() - began) / 1_000_000, port);
+      return new Launched(vertx, embedded, port);
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  static void migrate(Vertx vertx, DbConfig db) {
+    Pool pool = Database.pool(vertx, db);
+    try {
+      Migrations.apply(pool).await();
+    } finally {
+      pool.close().await();
+    }
+  }
+}

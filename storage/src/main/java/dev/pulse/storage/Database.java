@@ -1,0 +1,100 @@
+package dev.pulse.storage;
+
+import dev.pulse.contracts.ErrorCodes;
+import dev.pulse.contracts.PulseException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates pools and reads MariaDB's values the one way PULSE needs them. */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private Database() {
+  }
+
+  /** A connection pool for the given database. */
+  public static Pool pool(Vertx vertx, DbConfig config) {
+    MySQLConnectOptions connect = new MySQLConnectOptions()
+        .setHost(config.host()).setPort(config.port()).setDatabase(config.database())
+        .setUser(config.user()).setPassword(config.password())
+        .setCharset("utf8mb4").setCollation("utf8mb4_general_ci")
+        .setReconnectAttempts(0);
+    PoolOptions pool = new PoolOptions().setMaxSize(config.poolSize()).setShared(false)
+        .setConnectionTimeout(5).setIdleTimeout(60).setName("pulse-db");
+    // Timestamps are stored and read as UTC whatever the server's own zone is.
+    return MySQLBuilder.pool().with(pool).connectingTo(connect).using(vertx)
+        .withConnectHandler(connection -> connection.query("SET time_zone = '+00:00'").execute()
+            .onComplete(done -> connection.close()))
+        .build();
+  }
+
+  /** Completes when the database answers {@code SELECT 1}. */
+  public static Future<Void> ping(Pool pool) {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  /**
+   * A JSON column as an object. MariaDB stores JSON as LONGTEXT, so the client returns a
+   * String; this is the one place that decodes it.
+   */
+  public static JsonObject jsonObject(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof JsonObject json) {
+      return json;
+    }
+    return new JsonObject(value.toString());
+  }
+
+  /** A JSON column as an array (see {@link #jsonObject}). */
+  public static JsonArray jsonArray(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof JsonArray json) {
+      return json;
+    }
+    return new JsonArray(value.toString());
+  }
+
+  /** A TIMESTAMP column as ISO-8601 UTC text ({@code 2026-12-03T13:39:02Z}), or null. */
+  public static String instant(Row row, String column) {
+    LocalDateTime value = row.getLocalDateTime(column);
+    return value == null ? null : value.toInstant(ZoneOffset.UTC).toString();
+  }
+
+  /**
+   * Turns a database failure into a 503 the API can show: the database is down or refused; the
+   * SQL and its message are never sent to the user.
+   */
+  public static <T> Future<T> unavailable(Throwable failure) {
+    if (failure instanceof PulseException) {
+      return Future.failedFuture(failure);
+    }
+    if (failure instanceof MySQLException sql) {
+      // The server answered: this is PULSE's bug, not an outage. Log it; tell the user little.
+      LOG.error("Database statement failed ({})", sql.getErrorCode(), sql);
+      return Future.failedFuture(new PulseException(ErrorCodes.INTERNAL,
+          "Internal database error; the server log has the cause"));
+    }
+    LOG.warn("Database unavailable: {}", failure.toString());
+    return Future.failedFuture(new PulseException(ErrorCodes.UNAVAILABLE,
+        "The database is not available; try again shortly"));
+  }
+}
