@@ -32,6 +32,7 @@ final class DevMode {
   static Launched start(JsonObject settings) {
     long began = System.nanoTime();
     ConfigReader reader = new ConfigReader(settings);
+    Preflight.server(reader, new HashSet<>(LaunchOptions.ALL_ROLES));
     Path dataDir = Path.of(reader.string("DATA_DIR", "data")).toAbsolutePath();
     settings.put("AUTH_MODE", reader.string("AUTH_MODE", "dev"));
     settings.put("PULSE_VERSION", Version.current());
@@ -44,12 +45,13 @@ final class DevMode {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      migrate(vertx, DbConfig.from(new ConfigReader(settings)));
+      DbConfig db = DbConfig.from(new ConfigReader(settings));
+      migrate(vertx, db);
       int port = Roles.deployServer(vertx, settings, new HashSet<>(LaunchOptions.ALL_ROLES));
       Workers.deploy(vertx, settings, 1);
       LOG.info("PULSE {} dev mode ready in {} ms: dashboard and API on http://localhost:{}", Version.current(),
           (System.nanoTime() - began) / 1_000_000, port);
-      return new Launched(vertx, embedded, port);
+      return new Launched(vertx, embedded, port, db);
     } catch (RuntimeException e) {
       vertx.close().await();
       if (embedded != null) {

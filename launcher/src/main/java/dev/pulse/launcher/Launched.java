@@ -1,5 +1,6 @@
 package dev.pulse.launcher;
 
+import dev.pulse.storage.DbConfig;
 import dev.pulse.storage.EmbeddedMariaDb;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +18,19 @@ public final class Launched implements AutoCloseable {
   private final Vertx vertx;
   private final EmbeddedMariaDb database;
   private final int httpPort;
+  private final DbConfig db;
   private boolean closed;
 
-  Launched(Vertx vertx, EmbeddedMariaDb database, int httpPort) {
+  Launched(Vertx vertx, EmbeddedMariaDb database, int httpPort, DbConfig db) {
     this.vertx = vertx;
     this.database = database;
     this.httpPort = httpPort;
+    this.db = db;
+  }
+
+  /** The database this process uses, or null for a worker node. */
+  public DbConfig db() {
+    return db;
   }
 
   /** The Vert.x instance. */

@@ -47,8 +47,24 @@ public final class Main {
           + "' role (pulse-worker.jar runs only 'worker'); use pulse.jar");
       System.exit(2);
     } catch (RuntimeException e) {
+      ConfigException config = configCause(e);
+      if (config != null) {
+        System.err.println("pulse: " + config.getMessage());
+        System.exit(2);
+        return;
+      }
       org.slf4j.LoggerFactory.getLogger(Main.class).error("PULSE did not start: {}", e.getMessage(), e);
       System.exit(1);
     }
+  }
+
+  /** A verticle that refuses its configuration fails its deployment; find that cause. */
+  private static ConfigException configCause(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConfigException config) {
+        return config;
+      }
+    }
+    return null;
   }
 }

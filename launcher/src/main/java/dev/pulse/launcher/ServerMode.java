@@ -29,6 +29,7 @@ final class ServerMode {
       throw new ConfigException("AUTH_MODE=dev is for 'pulse dev' only; a server trusts SSO headers (AUTH_MODE=sso)");
     }
     settings.put("AUTH_MODE", "sso");
+    Preflight.server(reader, roles);
     settings.put("PULSE_VERSION", Version.current());
     Path dataDir = Path.of(reader.string("DATA_DIR", "data")).toAbsolutePath();
     DbConfig db = DbConfig.from(reader);
@@ -40,7 +41,7 @@ final class ServerMode {
       int port = Roles.deployServer(vertx, settings, roles);
       LOG.info("PULSE {} server node ready with roles {}{}", Version.current(), roles,
           port > 0 ? " (HTTP on port " + port + ")" : "");
-      return new Launched(vertx, null, port);
+      return new Launched(vertx, null, port, db);
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;

@@ -48,7 +48,7 @@ final class Settings {
     }
   }
 
-  private static JsonObject defaults() {
+  static JsonObject defaults() {
     try (var in = Settings.class.getClassLoader().getResourceAsStream("pulse/defaults.json")) {
       if (in == null) {
         throw new IllegalStateException("pulse/defaults.json is missing from the classpath");

@@ -26,7 +26,7 @@ final class WorkerMode {
     try {
       Workers.deploy(vertx, settings, instances);
       LOG.info("PULSE {} worker node ready with {} worker(s)", Version.current(), instances);
-      return new Launched(vertx, null, -1);
+      return new Launched(vertx, null, -1, null);
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
