@@ -27,9 +27,19 @@ final class Failures implements Handler<RoutingContext> {
     if (error.status() >= 500 && error.status() != ErrorCodes.UNAVAILABLE) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
+    boolean unreadBody = error.status() == ErrorCodes.PAYLOAD_TOO_LARGE;
+    if (unreadBody) {
+      // The rest of the body was never read; the connection cannot carry another request.
+      ctx.response().putHeader("Connection", "close");
+    }
     ctx.response().setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(error.toJson().encode());
+        .end(error.toJson().encode())
+        .onComplete(sent -> {
+          if (unreadBody) {
+            ctx.request().connection().close();
+          }
+        });
   }
 
   private static PulseException translate(RoutingContext ctx) {
