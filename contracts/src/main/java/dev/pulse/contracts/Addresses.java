@@ -126,6 +126,12 @@ public final class Addresses {
   /** Published by the registry: {@code worker_update {worker_id, name, status}}. */
   public static final String EVENT_WORKER_UPDATE = EVENTS_PREFIX + "worker_update";
 
+  /**
+   * Published by the registry on every heartbeat: {@code worker_metrics {worker_id, name, status,
+   * last_heartbeat, metadata}}, so the dashboard can draw trends without polling.
+   */
+  public static final String EVENT_WORKER_METRICS = EVENTS_PREFIX + "worker_metrics";
+
   /** Published by the engine: {@code workflow_created {workflow_id}} (also updated/deleted via {@code type}). */
   public static final String EVENT_WORKFLOW = EVENTS_PREFIX + "workflow";
 

@@ -56,7 +56,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
           .setBaseDir(root.resolve("base").toString())
           .setDataDir(root.resolve("data").toString())
           .setTmpDir(root.resolve("tmp").toString())
-          .setSocket(root.resolve("tmp/mysqld.sock").toString())
+          .setSocket(socketPath(root))
           .setSecurityDisabled(false)
           .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
       // mariadbd refuses to run as root unless told to; harmless for other users.
@@ -117,6 +117,19 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         "GRANT ALL ON " + quotedPattern + ".* TO '" + USER + "'@'127.0.0.1';",
         "FLUSH PRIVILEGES;",
         "");
+  }
+
+  /**
+   * mariadbd always opens a Unix socket (PULSE connects over TCP), and a socket path may not
+   * exceed 107 bytes; a deep DATA_DIR gets a short, per-directory name in the temp directory.
+   */
+  private static String socketPath(Path root) {
+    String inside = root.resolve("tmp/mysqld.sock").toString();
+    if (inside.getBytes(StandardCharsets.UTF_8).length <= 100) {
+      return inside;
+    }
+    String id = Integer.toHexString(root.toString().hashCode());
+    return Path.of(System.getProperty("java.io.tmpdir"), "pulse-mariadb-" + id + ".sock").toString();
   }
 
   private static String newPassword() {

@@ -9,7 +9,10 @@ public final class Await {
   private Await() {
   }
 
-  /** Waits until the supplier yields a non-null value and returns it; fails with {@code what} on timeout. */
+  /**
+   * Waits until the supplier yields a non-null value and returns it; fails with {@code what} on
+   * timeout. An exception from the probe counts as "not yet"; an AssertionError ends the wait.
+   */
   public static <T> T until(Duration limit, String what, Supplier<T> probe) {
     long deadline = System.nanoTime() + limit.toNanos();
     Throwable last = null;
@@ -19,7 +22,7 @@ public final class Await {
         if (value != null) {
           return value;
         }
-      } catch (RuntimeException | AssertionError e) {
+      } catch (Exception e) {  // Future.await() rethrows checked failures too
         last = e;
       }
       try {

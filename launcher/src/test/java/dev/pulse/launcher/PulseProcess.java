@@ -1,0 +1,86 @@
+package dev.pulse.launcher;
+
+import dev.pulse.testkit.Await;
+import dev.pulse.testkit.Http;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PULSE as a separate JVM (the test classpath, the real {@link Main}), for tests that signal,
+ * kill or restart a process the way an operator or a crash would.
+ */
+final class PulseProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path log;
+
+  private PulseProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code Main <args>} with the given environment; output goes to {@code log}. */
+  static PulseProcess start(Path workDir, Path log, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "dev.pulse.launcher.Main"));
+    command.addAll(List.of(args));
+    try {
+      Files.createDirectories(workDir);
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      return new PulseProcess(builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until {@code GET /health} on the port answers 200. */
+  void awaitHealthy(int port, Duration limit) {
+    try (Http http = new Http(port)) {
+      Await.until(limit, "PULSE on port " + port + " to be healthy (log: " + log + ")", () -> {
+        if (!process.isAlive()) {
+          throw new AssertionError("PULSE exited with " + process.exitValue() + ": " + log());
+        }
+        return http.get("/health").status() == 200 ? Boolean.TRUE : null;
+      });
+    }
+  }
+
+  Process process() {
+    return process;
+  }
+
+  String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A TCP port free at the moment of asking. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Kills it outright if still running (kill -9). */
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+}
