@@ -18,10 +18,11 @@ import java.util.List;
  * @param adminGroup ADMIN_GROUP (admin)
  * @param employeeGroup EMPLOYEE_GROUP (employee)
  * @param maxBodyBytes MAX_BODY_BYTES (1 MiB); larger bodies get 413
+ * @param rateLimitPerMinute RATE_LIMIT_PER_MINUTE (1200): API requests per user per minute
  * @param version the PULSE version shown by /health
  */
 public record ApiConfig(String host, int port, long busTimeoutMs, boolean devAuth, List<Cidr> trustedProxies,
-    String adminGroup, String employeeGroup, long maxBodyBytes, String version) {
+    String adminGroup, String employeeGroup, long maxBodyBytes, long rateLimitPerMinute, String version) {
 
   /** Parses the keys above; a bad value throws a one-line {@link ConfigException}. */
   public static ApiConfig from(ConfigReader config) {
@@ -42,6 +43,7 @@ public record ApiConfig(String host, int port, long busTimeoutMs, boolean devAut
         config.string("ADMIN_GROUP", "admin"),
         config.string("EMPLOYEE_GROUP", "employee"),
         config.number("MAX_BODY_BYTES", 1024 * 1024, 1024, 64L * 1024 * 1024),
+        config.number("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
         config.string("PULSE_VERSION", "dev"));
   }
 }

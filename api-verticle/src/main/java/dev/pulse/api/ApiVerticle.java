@@ -1,6 +1,9 @@
 package dev.pulse.api;
 
+import dev.pulse.api.audit.AuditLog;
 import dev.pulse.api.auth.Identity;
+import dev.pulse.api.auth.RateLimiter;
+import dev.pulse.api.auth.SameOriginHandler;
 import dev.pulse.api.auth.SsoAuthHandler;
 import dev.pulse.api.auth.UserStore;
 import dev.pulse.contracts.Addresses;
@@ -50,16 +53,21 @@ public class ApiVerticle extends VerticleBase {
     router.get("/health").handler(health::handle);
 
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()));
+    Replies replies = new Replies(new AuditLog(vertx, pool), config.trustedProxies());
+    WorkerRoutes workers = new WorkerRoutes(registry, replies);
     // Agents outside the cluster heartbeat over HTTP with their API key, not SSO.
-    new WorkerRoutes(registry).mountHeartbeat(router);
+    workers.mountHeartbeat(router);
     SsoAuthHandler sso = new SsoAuthHandler(config, new UserStore(pool));
     router.route("/api/*").handler(sso);
+    router.route("/api/*").handler(new SameOriginHandler());
+    router.route("/api/*").handler(new RateLimiter(config.rateLimitPerMinute()));
     router.route("/eventbus/*").handler(sso);
     router.get("/api/user").handler(Replies.json(200, ctx -> Future.succeededFuture(
         SsoAuthHandler.identity(ctx).toJson())));
-    new WorkerRoutes(registry).mount(router);
-    new WorkflowRoutes(engine).mount(router);
-    new ExecutionRoutes(engine).mount(router);
+    workers.mount(router);
+    new WorkflowRoutes(engine, replies).mount(router);
+    new ExecutionRoutes(engine, replies).mount(router);
+    new AuditRoutes(new AuditLog(vertx, pool)).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
 
     router.route("/eventbus/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));

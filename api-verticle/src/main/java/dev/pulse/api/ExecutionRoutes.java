@@ -1,7 +1,6 @@
 package dev.pulse.api;
 
 import dev.pulse.contracts.EngineClient;
-import dev.pulse.contracts.PulseException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -10,26 +9,33 @@ import io.vertx.ext.web.RoutingContext;
 final class ExecutionRoutes {
 
   private final EngineClient engine;
+  private final Replies replies;
 
-  ExecutionRoutes(EngineClient engine) {
+  ExecutionRoutes(EngineClient engine, Replies replies) {
     this.engine = engine;
+    this.replies = replies;
   }
 
   void mount(Router router) {
     router.get("/api/executions").handler(Replies.json(200, ctx -> engine.listExecutions(query(ctx))
         .map(reply -> reply.getJsonArray("executions"))));
-    router.post("/api/executions").handler(Replies.json(202, ctx -> {
+    router.post("/api/executions").handler(replies.audited(202, new Replies.Audit("execution.start", "execution",
+        (ctx, reply) -> reply.getString("id"),
+        ctx -> new JsonObject().put("workflow_id", Failures.body(ctx).getValue("workflow_id"))), ctx -> {
       JsonObject body = Failures.body(ctx);
       return engine.startExecution(new JsonObject().put("workflow_id", body.getValue("workflow_id"))
           .put("params", body.getValue("params")).put("started_by", ApiVerticle.caller(ctx)));
     }));
     router.get("/api/executions/:id").handler(Replies.json(200, ctx -> engine.getExecution(ctx.pathParam("id"))));
-    router.post("/api/executions/:id/respond").handler(Replies.json(200, ctx -> {
+    router.post("/api/executions/:id/respond").handler(replies.audited(200, new Replies.Audit("execution.respond",
+        "execution", (ctx, reply) -> ctx.pathParam("id"),
+        ctx -> new JsonObject().put("response", Failures.body(ctx).getValue("response"))), ctx -> {
       JsonObject body = Failures.body(ctx);
       return engine.respond(new JsonObject().put("id", ctx.pathParam("id")).put("response", body.getValue("response"))
           .put("responded_by", ApiVerticle.caller(ctx)));
     }));
-    router.post("/api/executions/:id/cancel").handler(Replies.json(200, ctx -> engine.cancel(
+    router.post("/api/executions/:id/cancel").handler(replies.audited(200, new Replies.Audit("execution.cancel",
+        "execution", (ctx, reply) -> ctx.pathParam("id"), null), ctx -> engine.cancel(
         new JsonObject().put("id", ctx.pathParam("id")).put("cancelled_by", ApiVerticle.caller(ctx)))));
   }
 
@@ -43,24 +49,8 @@ final class ExecutionRoutes {
     if (workflow != null) {
       query.put("workflow_id", workflow);
     }
-    query.put("limit", number(ctx, "limit", 50, 1, 500));
-    query.put("offset", number(ctx, "offset", 0, 0, Integer.MAX_VALUE));
+    query.put("limit", AuditRoutes.number(ctx, "limit", 50, 1, 500));
+    query.put("offset", AuditRoutes.number(ctx, "offset", 0, 0, Integer.MAX_VALUE));
     return query;
-  }
-
-  private static int number(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String text = ctx.queryParams().get(name);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message below
-    }
-    throw PulseException.badRequest(name + " must be a whole number from " + min + " to " + max);
   }
 }

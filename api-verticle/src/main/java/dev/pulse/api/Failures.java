@@ -34,12 +34,21 @@ final class Failures implements Handler<RoutingContext> {
     }
     ctx.response().setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(error.toJson().encode())
+        .end(body(error).encode())
         .onComplete(sent -> {
           if (unreadBody) {
             ctx.request().connection().close();
           }
         });
+  }
+
+  /** {@code {error, details?}}; validation problems are also lifted to a top-level {@code problems}. */
+  private static JsonObject body(PulseException error) {
+    JsonObject body = error.toJson();
+    if (error.details() instanceof JsonObject details && details.getValue("problems") != null) {
+      body.put("problems", details.getValue("problems"));
+    }
+    return body;
   }
 
   private static PulseException translate(RoutingContext ctx) {
@@ -59,6 +68,7 @@ final class Failures implements Handler<RoutingContext> {
           + ctx.request().path());
       case 413 -> new PulseException(ErrorCodes.PAYLOAD_TOO_LARGE, "The request body is too large");
       case 415 -> new PulseException(415, "Send the body as application/json");
+      case 429 -> new PulseException(ErrorCodes.TOO_MANY_REQUESTS, "Too many requests; retry later");
       default -> new PulseException(ErrorCodes.INTERNAL, "Internal error; the server log has the cause");
     };
   }

@@ -14,9 +14,11 @@ import io.vertx.ext.web.Router;
 final class WorkerRoutes {
 
   private final RegistryClient registry;
+  private final Replies replies;
 
-  WorkerRoutes(RegistryClient registry) {
+  WorkerRoutes(RegistryClient registry, Replies replies) {
     this.registry = registry;
+    this.replies = replies;
   }
 
   void mountHeartbeat(Router router) {
@@ -42,8 +44,11 @@ final class WorkerRoutes {
   void mount(Router router) {
     router.get("/api/workers").handler(Replies.json(200, ctx -> registry.list()));
     router.delete("/api/workers/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
-        .handler(Replies.json(200, ctx -> registry.delete(ctx.pathParam("id"))));
-    router.post("/api/workers/:id/command").handler(Replies.json(202, ctx -> {
+        .handler(replies.audited(200, new Replies.Audit("worker.delete", "worker",
+            (ctx, reply) -> ctx.pathParam("id"), null), ctx -> registry.delete(ctx.pathParam("id"))));
+    router.post("/api/workers/:id/command").handler(replies.audited(202, new Replies.Audit("command.run", "worker",
+        (ctx, reply) -> ctx.pathParam("id"), ctx -> new JsonObject().put("command", Failures.body(ctx).getValue("command"))
+            ), ctx -> {
       JsonObject body = Failures.body(ctx);
       Object command = body.getValue("command");
       if (!(command instanceof String text) || text.isBlank()) {

@@ -10,9 +10,11 @@ import io.vertx.ext.web.Router;
 final class WorkflowRoutes {
 
   private final EngineClient engine;
+  private final Replies replies;
 
-  WorkflowRoutes(EngineClient engine) {
+  WorkflowRoutes(EngineClient engine, Replies replies) {
     this.engine = engine;
+    this.replies = replies;
   }
 
   void mount(Router router) {
@@ -20,13 +22,22 @@ final class WorkflowRoutes {
         .map(reply -> reply.getJsonArray("workflows"))));
     router.get("/api/workflows/:id").handler(Replies.json(200, ctx -> engine.getWorkflow(ctx.pathParam("id"))));
     router.post("/api/workflows").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
-        .handler(Replies.json(201, ctx -> engine.createWorkflow(workflow(Failures.body(ctx))
-            .put("created_by", ApiVerticle.caller(ctx)))));
+        .handler(replies.audited(201, new Replies.Audit("workflow.create", "workflow",
+                (ctx, reply) -> reply.getString("id"), ctx -> new JsonObject().put("name", nameOf(ctx))),
+            ctx -> engine.createWorkflow(workflow(Failures.body(ctx)).put("created_by", ApiVerticle.caller(ctx)))));
     router.put("/api/workflows/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
-        .handler(Replies.json(200, ctx -> engine.updateWorkflow(workflow(Failures.body(ctx))
-            .put("id", ctx.pathParam("id")).put("updated_by", ApiVerticle.caller(ctx)))));
+        .handler(replies.audited(200, new Replies.Audit("workflow.update", "workflow",
+                (ctx, reply) -> ctx.pathParam("id"), ctx -> new JsonObject().put("name", nameOf(ctx))),
+            ctx -> engine.updateWorkflow(workflow(Failures.body(ctx))
+                .put("id", ctx.pathParam("id")).put("updated_by", ApiVerticle.caller(ctx)))));
     router.delete("/api/workflows/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
-        .handler(Replies.json(200, ctx -> engine.deleteWorkflow(ctx.pathParam("id"))));
+        .handler(replies.audited(200, new Replies.Audit("workflow.delete", "workflow",
+                (ctx, reply) -> ctx.pathParam("id"), null),
+            ctx -> engine.deleteWorkflow(ctx.pathParam("id"))));
+  }
+
+  private static Object nameOf(io.vertx.ext.web.RoutingContext ctx) {
+    return Failures.body(ctx).getValue("name");
   }
 
   /** Only the fields a client may set; the engine validates them. */

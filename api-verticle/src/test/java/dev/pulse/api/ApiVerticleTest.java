@@ -40,6 +40,7 @@ class ApiVerticleTest {
 
   private static Vertx vertx;
   private static Http http;
+  private static int port;
   private static DbConfig db;
   private static final AtomicInteger engineCalls = new AtomicInteger();
 
@@ -68,7 +69,8 @@ class ApiVerticleTest {
         .put("MAX_BODY_BYTES", 4096).put("PULSE_VERSION", "test");
     ApiVerticle api = new ApiVerticle();
     vertx.deployVerticle(api, new DeploymentOptions().setConfig(config)).await();
-    http = new Http(api.actualPort());
+    port = api.actualPort();
+    http = new Http(port);
   }
 
   @AfterAll
@@ -135,7 +137,8 @@ class ApiVerticleTest {
     Http.Response response = http.post("/api/workflows", "{\"name\":\"x\",\"definition\":{\"steps\":[{\"type\":\"run\"}]}}", ADMIN);
     assertEquals(400, response.status());
     JsonObject body = response.json();
-    assertEquals("steps[0].type", body.getJsonObject("details").getJsonArray("problems").getJsonObject(0).getString("path"));
+    assertEquals("steps[0].type", body.getJsonArray("problems").getJsonObject(0).getString("path"));
+    assertEquals("unknown type 'run'", body.getJsonArray("problems").getJsonObject(0).getString("message"));
   }
 
   @Test
@@ -182,4 +185,46 @@ class ApiVerticleTest {
     assertEquals("[]", response.body());
   }
 
+
+  @Test
+  void crossOriginChangeIsRefusedBeforeReachingTheEngine() {
+    int before = engineCalls.get();
+    Map<String, String> headers = new java.util.HashMap<>(ADMIN);
+    headers.put("Origin", "https://evil.example.com");
+    Http.Response response = http.delete("/api/workflows/wf-1", headers);
+    assertEquals(403, response.status());
+    assertTrue(response.json().getString("error").startsWith("Cross-origin request refused"), response.body());
+    assertEquals(before, engineCalls.get());
+  }
+
+  @Test
+  void sameOriginAndDashboardHeaderChangesPass() {
+    Map<String, String> sameOrigin = new java.util.HashMap<>(ADMIN);
+    sameOrigin.put("Origin", "http://127.0.0.1:" + port);
+    assertEquals(200, http.delete("/api/workflows/wf-2", sameOrigin).status());
+    Map<String, String> dashboard = new java.util.HashMap<>(ADMIN);
+    dashboard.put("Origin", "https://elsewhere.example.com");
+    dashboard.put("X-Requested-With", "pulse-dashboard");
+    assertEquals(200, http.delete("/api/workflows/wf-3", dashboard).status());
+  }
+
+  @Test
+  void adminChangesAreAuditedWithActorAndSourceAndOnlyAdminsReadTheLog() {
+    assertEquals(200, http.delete("/api/workflows/wf-audited", ADMIN).status());
+    Http.Response page = http.get("/api/audit?action=workflow.delete&target_id=wf-audited", ADMIN);
+    assertEquals(200, page.status(), page.body());
+    JsonObject entry = page.json().getJsonArray("entries").getJsonObject(0);
+    assertEquals("ada", entry.getString("actor"));
+    assertEquals("workflow", entry.getString("target_type"));
+    assertEquals("127.0.0.1", entry.getString("source_ip"));
+    assertTrue(entry.getString("at").endsWith("Z"));
+    assertEquals(403, http.get("/api/audit", EMPLOYEE).status());
+  }
+
+  @Test
+  void refusedChangesLeaveNoAuditRow() {
+    http.delete("/api/workflows/wf-refused", EMPLOYEE);
+    Http.Response page = http.get("/api/audit?target_id=wf-refused", ADMIN);
+    assertEquals(0, page.json().getJsonArray("entries").size());
+  }
 }

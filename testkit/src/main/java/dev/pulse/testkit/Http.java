@@ -16,7 +16,7 @@ import java.util.Map;
 public final class Http implements AutoCloseable {
 
   /** A response: status, headers of interest and the body text. */
-  public record Response(int status, String body, String contentType) {
+  public record Response(int status, String body, String contentType, io.vertx.core.MultiMap headers) {
 
     /** The body as JSON. */
     public JsonObject json() {
@@ -46,7 +46,7 @@ public final class Http implements AutoCloseable {
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
         .compose((HttpClientResponse response) -> response.body().map(buffer -> new Response(response.statusCode(),
-            buffer.toString(), response.getHeader("Content-Type"))))
+            buffer.toString(), response.getHeader("Content-Type"), response.headers())))
         .await();
   }
 
