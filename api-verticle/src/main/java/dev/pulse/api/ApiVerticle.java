@@ -36,6 +36,7 @@ public class ApiVerticle extends VerticleBase {
 
   private Pool pool;
   private HttpServer server;
+  private Router router;
 
   @Override
   public Future<?> start() {
@@ -51,6 +52,9 @@ public class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     HealthRoute health = new HealthRoute(vertx, pool, engine, registry, config.devAuth(), config.version());
     router.get("/health").handler(health::handle);
+    String openApi = OpenApi.document();
+    router.get("/api/openapi.json").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
 
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()));
     Replies replies = new Replies(new AuditLog(vertx, pool), config.trustedProxies());
@@ -80,6 +84,7 @@ public class ApiVerticle extends VerticleBase {
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(new Failures());
 
+    this.router = router;
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(config.port(), config.host())
@@ -98,6 +103,11 @@ public class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
     return closing.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** The routes, for the test that keeps the OpenAPI document complete. */
+  Router router() {
+    return router;
   }
 
   /** For routes that need the caller's name. */
