@@ -21,6 +21,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,10 @@ public class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     HealthRoute health = new HealthRoute(vertx, pool, engine, registry, config.devAuth(), config.version());
     router.get("/health").handler(health::handle);
+    if (vertx.isMetricsEnabled()) {
+      // Prometheus scrapes without SSO, as it does everywhere; block /metrics at the proxy if needed.
+      router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    }
     String openApi = OpenApi.document();
     router.get("/api/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));

@@ -6,6 +6,9 @@ import dev.pulse.testkit.Http;
 import dev.pulse.testkit.TestDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -21,7 +24,8 @@ class OpenApiDocumentTest {
 
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
     try {
       JsonObject config = new JsonObject().mergeIn(TestDatabase.server().toConfig()).put("PORT", 0);
       ApiVerticle api = new ApiVerticle();

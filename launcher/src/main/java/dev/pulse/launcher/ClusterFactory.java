@@ -37,8 +37,7 @@ public final class ClusterFactory {
     String host = settings.string("EVENTBUS_HOST", "127.0.0.1");
     EventBusOptions eventBus = new EventBusOptions().setHost(host).setClusterPublicHost(host)
         .setPort(settings.port("EVENTBUS_PORT", 0, true));
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(eventBus))
+    return Observability.builder(new VertxOptions().setEventBusOptions(eventBus))
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .await();

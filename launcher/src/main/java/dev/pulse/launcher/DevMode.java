@@ -43,7 +43,7 @@ final class DevMode {
       embedded = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), reader.string("DB_NAME", "pulse"));
       settings.mergeIn(embedded.config().toConfig());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Observability.builder(new io.vertx.core.VertxOptions()).build();
     try {
       DbConfig db = DbConfig.from(new ConfigReader(settings));
       migrate(vertx, db);

@@ -46,6 +46,10 @@ class DevModeTest {
           "Remote-Name", "Alice", "Remote-Email", "alice@example.com"));
       assertEquals(200, user.status(), user.body());
       assertEquals("employee", user.json().getString("role"));
+      Http.Response metrics = http.get("/metrics");
+      assertEquals(200, metrics.status());
+      assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "JVM meters are exported");
+      assertTrue(metrics.body().contains("vertx_http_server_requests_total"), "HTTP meters are exported");
     } finally {
       first.close();
     }

@@ -1,0 +1,40 @@
+package dev.pulse.launcher;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.Vertx;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+
+/**
+ * Metrics for every PULSE process: one Prometheus registry per JVM holding Vert.x's own meters
+ * (HTTP, event bus, pools), the JVM's, and PULSE's (registered by the verticles through
+ * Micrometer's global registry, to which this one is added). The API serves it at
+ * {@code /metrics}.
+ */
+final class Observability {
+
+  private static PrometheusMeterRegistry registry;
+
+  private Observability() {
+  }
+
+  /** A Vert.x builder with metrics on, over the given options. */
+  static VertxBuilder builder(VertxOptions options) {
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry()));
+  }
+
+  private static synchronized PrometheusMeterRegistry registry() {
+    if (registry == null) {
+      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Metrics.addRegistry(registry);
+    }
+    return registry;
+  }
+}
