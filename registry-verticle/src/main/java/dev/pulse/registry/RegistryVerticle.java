@@ -2,24 +2,86 @@ package dev.pulse.registry;
 
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusEndpoint;
+import dev.pulse.contracts.WorkerClient;
+import dev.pulse.registry.commands.DirectCommands;
+import dev.pulse.registry.workers.Fleet;
+import dev.pulse.registry.workers.FlushStats;
+import dev.pulse.registry.workers.WorkerRegistry;
+import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The registry: knows every worker, its status and metrics. */
+/**
+ * The registry: knows every worker, its status and metrics, and runs direct commands.
+ *
+ * <p>Its state lives in memory on one event loop, with MariaDB as the durable copy, so deploy
+ * one registry per cluster.
+ */
 public class RegistryVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
+
+  private RegistryConfig settings;
+  private Pool pool;
+  private WorkerRegistry registry;
   private BusEndpoint endpoint;
+  private long sweepTimer = -1;
+  private long flushTimer = -1;
 
   @Override
   public Future<?> start() {
-    endpoint = new BusEndpoint(vertx.eventBus())
-        .on(Addresses.REGISTRY_PING, body -> Future.succeededFuture(new JsonObject().put("role", "registry")));
-    return endpoint.ready();
+    try {
+      settings = RegistryConfig.from(config());
+    } catch (RuntimeException badConfig) {
+      return Future.failedFuture(badConfig);
+    }
+    pool = Database.pool(vertx, settings.db());
+    Fleet fleet = new Fleet();
+    WorkerClient workers = new WorkerClient(vertx.eventBus(), settings.busTimeoutMs());
+    DirectCommands commands = new DirectCommands(fleet, pool, workers);
+    registry = new WorkerRegistry(settings, pool, fleet, vertx.eventBus(), workers, commands::workerLost);
+    return registry.load()
+        .compose(loaded -> commands.failOrphans())
+        .compose(ready -> {
+          endpoint = new BusEndpoint(vertx.eventBus())
+              .on(Addresses.REGISTRY_PING, body -> Future.succeededFuture(new JsonObject().put("role", "registry")))
+              .on(Addresses.REGISTRY_CONNECT, registry::connect)
+              .on(Addresses.REGISTRY_HEARTBEAT, registry::heartbeat)
+              .on(Addresses.REGISTRY_LIST, registry::list)
+              .on(Addresses.REGISTRY_DELETE, registry::delete)
+              .on(Addresses.REGISTRY_RESOLVE, registry::resolve)
+              .on(Addresses.REGISTRY_COMMAND, commands::run)
+              .on(Addresses.REGISTRY_COMMAND_GET, commands::get)
+              .on(Addresses.REGISTRY_RESULTS, commands::result);
+          return endpoint.ready();
+        })
+        .onSuccess(ready -> {
+          long intervalMs = settings.heartbeatInterval().toMillis();
+          sweepTimer = vertx.setPeriodic(Math.max(50, Math.min(intervalMs / 3, 5_000)), id -> registry.sweep());
+          flushTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), id -> registry.flush());
+          LOG.info("Registry ready: heartbeat every {} ms, offline after {} missed", intervalMs,
+              settings.offlineAfterMissed());
+        })
+        .onFailure(failure -> pool.close());
   }
 
   @Override
   public Future<?> stop() {
-    return endpoint.close();
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(flushTimer);
+    Future<Void> closed = endpoint == null ? Future.succeededFuture() : endpoint.close();
+    return closed
+        .compose(done -> registry.flush())
+        .recover(failure -> Future.succeededFuture())
+        .eventually(() -> pool.close());
+  }
+
+  /** How the batched heartbeat writes went (for tests and diagnostics). */
+  FlushStats flushStats() {
+    return registry.flushStats();
   }
 }
