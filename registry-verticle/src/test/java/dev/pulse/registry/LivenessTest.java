@@ -61,6 +61,24 @@ class LivenessTest {
   }
 
   @Test
+  void everyHeartbeatPublishesTheWorkersMetricsForTheDashboard(Vertx vertx, VertxTestContext ctx) {
+    JsonObject metrics = new JsonObject().put("cpu_percent", 42.0).put("load_1", 0.5);
+    vertx.eventBus().<JsonObject>consumer(dev.pulse.contracts.Addresses.EVENT_WORKER_METRICS, message ->
+        ctx.verify(() -> {
+          JsonObject event = message.body();
+          assertEquals("worker_metrics", event.getString("type"));
+          assertEquals("w-1", event.getString("worker_id"));
+          assertEquals("web-01", event.getString("name"));
+          assertEquals(42.0, event.getJsonObject("metadata").getDouble("cpu_percent"));
+          assertTrue(event.getString("last_heartbeat").endsWith("Z"));
+          ctx.completeNow();
+        })).completion()
+        .compose(ready -> registry.connect("w-1", "web-01", KEY))
+        .compose(connected -> registry.heartbeat("w-1", "web-01", KEY, metrics))
+        .onFailure(ctx::failNow);
+  }
+
+  @Test
   void workerAtCapacityIsBusyAndOnlineAgainWhenASlotFrees(VertxTestContext ctx) {
     JsonObject full = new JsonObject().put("tasks_running", 5).put("max_concurrent", 5);
     JsonObject free = new JsonObject().put("tasks_running", 4).put("max_concurrent", 5);

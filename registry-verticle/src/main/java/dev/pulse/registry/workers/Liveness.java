@@ -99,6 +99,7 @@ final class Liveness {
       worker.status(status);
       events.status(worker);
     }
+    events.metrics(worker);
     dirty.add(worker.id());
     return Future.succeededFuture(new JsonObject().put("status", status).put("worker_id", worker.id()));
   }

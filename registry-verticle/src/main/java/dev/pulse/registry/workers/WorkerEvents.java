@@ -26,6 +26,12 @@ final class WorkerEvents {
     }
   }
 
+  /** Every heartbeat's figures, for the dashboard's trends ({@code worker_metrics}). */
+  void metrics(Worker worker) {
+    bus.publish(Addresses.EVENT_WORKER_METRICS, worker.toJson().put("type", "worker_metrics")
+        .put("worker_id", worker.id()));
+  }
+
   void deleted(Worker worker) {
     bus.publish(Addresses.EVENT_WORKER_UPDATE, worker.toEvent(WorkerStatus.DELETED));
     onLost.accept(worker);
