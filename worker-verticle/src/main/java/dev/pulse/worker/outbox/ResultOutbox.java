@@ -1,0 +1,271 @@
+package dev.pulse.worker.outbox;
+
+import dev.pulse.contracts.BusClient;
+import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.contracts.ErrorCodes;
+import dev.pulse.contracts.PulseException;
+import dev.pulse.worker.exec.Finished;
+import dev.pulse.worker.state.StateStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Results on their way to their receivers ({@code reply_to}). Each is written to
+ * {@code outbox/<command_id>.json} and requested until a receiver acknowledges it, so results made
+ * while the receiver is unreachable, or before a restart, still arrive. One result per command id;
+ * receivers de-duplicate repeats.
+ *
+ * <p>Each receiver address is a lane: while a lane fails, only one result probes it, after a backoff
+ * of 1 s doubling to the configured maximum; the first acknowledgement releases the rest. Confined to
+ * the worker's event loop; file work runs on an ordered worker executor.
+ */
+public final class ResultOutbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
+  private static final long FIRST_RETRY_MS = 1000;
+  private static final int IN_FLIGHT_PER_LANE = 4;
+
+  private final Vertx vertx;
+  private final BusClient bus;
+  private final WorkerExecutor files;
+  private final StateStore store;
+  private final long retryMaxMs;
+  private final Map<String, Entry> pending = new LinkedHashMap<>();
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private final Set<Future<?>> outstanding = new HashSet<>();
+  private boolean stopped;
+
+  private static final class Entry {
+    final String commandId;
+    final String replyTo;
+    JsonObject body;
+    Future<Void> persisted;
+    boolean inFlight;
+
+    Entry(String commandId, String replyTo, JsonObject body, Future<Void> persisted) {
+      this.commandId = commandId;
+      this.replyTo = replyTo;
+      this.body = body;
+      this.persisted = persisted;
+    }
+  }
+
+  private static final class Lane {
+    long backoffMs;
+    long timer = -1;
+    int inFlight;
+  }
+
+  /** An outbox sending with {@code bus} and keeping files through {@code store} on {@code files}. */
+  public ResultOutbox(Vertx vertx, BusClient bus, WorkerExecutor files, StateStore store, long retryMaxMs) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.files = files;
+    this.store = store;
+    this.retryMaxMs = retryMaxMs;
+  }
+
+  /** Takes back the entries found on disk at start ({@code {reply_to, result}}); returns their command ids. */
+  public List<String> restore(List<JsonObject> stored) {
+    List<String> ids = new ArrayList<>();
+    for (JsonObject json : stored) {
+      JsonObject result = json.getJsonObject("result");
+      String replyTo = json.getString("reply_to");
+      if (result == null || replyTo == null || result.getString("command_id") == null) {
+        continue;
+      }
+      String id = result.getString("command_id");
+      pending.put(id, new Entry(id, replyTo, null, Future.succeededFuture()));
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Starts delivering what {@link #restore} took back. */
+  public void start() {
+    if (!pending.isEmpty()) {
+      LOG.info("Resuming delivery of {} result(s) from the outbox", pending.size());
+    }
+    pending.values().stream().map(entry -> entry.replyTo).distinct().forEach(this::pump);
+  }
+
+  /** Journals an accepted command, so a crash before its result still leads to one. */
+  public void accepted(CommandDispatch dispatch) {
+    track(files.executeBlocking(() -> {
+      store.writeInflight(dispatch.commandId(), dispatch.toJson());
+      return null;
+    }, true)).onFailure(e -> LOG.warn("Cannot journal command {}: {}", dispatch.commandId(), e.getMessage()));
+  }
+
+  /** Queues a result for delivery to its dispatch's {@code reply_to}. */
+  public void add(Finished finished) {
+    add(finished.dispatch().commandId(), finished.dispatch().replyTo(), finished.resultJson());
+  }
+
+  /** Queues a result (wire form) for delivery to {@code replyTo}. */
+  public void add(String commandId, String replyTo, JsonObject result) {
+    if (pending.containsKey(commandId)) {
+      return;
+    }
+    JsonObject entry = new JsonObject().put("reply_to", replyTo).put("result", result);
+    Future<Void> persisted = track(files.<Void>executeBlocking(() -> {
+      store.writeOutbox(commandId, entry);
+      store.deleteInflight(commandId);
+      return null;
+    }, true)).onFailure(e -> LOG.error("Cannot write the result of command {} to the outbox", commandId, e));
+    pending.put(commandId, new Entry(commandId, replyTo, result, persisted));
+    pump(replyTo);
+  }
+
+  /** Tries a waiting result now instead of after its backoff (its command was dispatched again). */
+  public void retryNow(String commandId) {
+    Entry entry = pending.get(commandId);
+    if (entry == null || entry.inFlight || stopped) {
+      return;
+    }
+    Lane lane = lane(entry.replyTo);
+    if (lane.timer != -1) {
+      vertx.cancelTimer(lane.timer);
+      lane.timer = -1;
+    }
+    send(entry, lane);
+  }
+
+  /** Stops retrying; completes when every waiting result is on disk and sends in flight are answered. */
+  public Future<Void> stop() {
+    stopped = true;
+    lanes.values().forEach(lane -> vertx.cancelTimer(lane.timer));
+    if (!pending.isEmpty()) {
+      LOG.info("{} result(s) wait in the outbox for delivery after restart", pending.size());
+    }
+    return settled();
+  }
+
+  /** Waits for sends in flight and file work, including what their completions start. */
+  private Future<Void> settled() {
+    if (outstanding.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return Future.join(new ArrayList<>(outstanding)).transform(ignored -> settled());
+  }
+
+  private <T> Future<T> track(Future<T> work) {
+    outstanding.add(work);
+    work.onComplete(done -> outstanding.remove(work));
+    return work;
+  }
+
+  private Lane lane(String replyTo) {
+    return lanes.computeIfAbsent(replyTo, address -> new Lane());
+  }
+
+  private void pump(String replyTo) {
+    Lane lane = lane(replyTo);
+    if (stopped || lane.backoffMs > 0) {
+      return;
+    }
+    for (Entry entry : new ArrayList<>(pending.values())) {
+      if (lane.inFlight >= IN_FLIGHT_PER_LANE) {
+        return;
+      }
+      if (!entry.inFlight && entry.replyTo.equals(replyTo)) {
+        send(entry, lane);
+      }
+    }
+  }
+
+  private void probe(String replyTo) {
+    Lane lane = lane(replyTo);
+    lane.timer = -1;
+    pending.values().stream().filter(entry -> !entry.inFlight && entry.replyTo.equals(replyTo)).findFirst()
+        .ifPresent(entry -> send(entry, lane));
+  }
+
+  private void send(Entry entry, Lane lane) {
+    entry.inFlight = true;
+    lane.inFlight++;
+    track(body(entry)
+        .compose(body -> bus.request(entry.replyTo, body, "result receiver at " + entry.replyTo)))
+        .onComplete(outcome -> {
+          entry.inFlight = false;
+          lane.inFlight--;
+          if (outcome.succeeded()) {
+            delivered(entry, lane);
+          } else {
+            failed(entry, lane, PulseException.from(outcome.cause(), "result receiver at " + entry.replyTo));
+          }
+        });
+  }
+
+  private Future<JsonObject> body(Entry entry) {
+    if (entry.body != null) {
+      return Future.succeededFuture(entry.body);
+    }
+    return files.executeBlocking(() -> store.readOutbox(entry.commandId), true).compose(json -> {
+      JsonObject result = json == null ? null : json.getJsonObject("result");
+      return result == null
+          ? Future.failedFuture(new PulseException(ErrorCodes.NOT_FOUND, "outbox file of " + entry.commandId + " is gone"))
+          : Future.succeededFuture(result);
+    });
+  }
+
+  private void delivered(Entry entry, Lane lane) {
+    forget(entry);
+    if (lane.backoffMs > 0) {
+      LOG.info("Results reach {} again", entry.replyTo);
+      lane.backoffMs = 0;
+      vertx.cancelTimer(lane.timer);
+      lane.timer = -1;
+    }
+    pump(entry.replyTo);
+  }
+
+  private void failed(Entry entry, Lane lane, PulseException failure) {
+    int status = failure.status();
+    if (status == ErrorCodes.CONFLICT) {
+      delivered(entry, lane);
+      return;
+    }
+    if (status >= 400 && status < 500 && status != 408 && status != ErrorCodes.TOO_MANY_REQUESTS) {
+      LOG.warn("{} rejected the result of command {} ({} {}); dropping it", entry.replyTo, entry.commandId, status,
+          failure.getMessage());
+      forget(entry);
+      pump(entry.replyTo);
+      return;
+    }
+    // keep big results on disk only while they wait
+    entry.persisted.onSuccess(v -> {
+      if (!entry.inFlight) {
+        entry.body = null;
+      }
+    });
+    if (stopped || lane.timer != -1) {
+      return;
+    }
+    if (lane.backoffMs == 0) {
+      LOG.warn("Cannot deliver results to {} ({}); retrying with backoff", entry.replyTo, failure.getMessage());
+    }
+    lane.backoffMs = lane.backoffMs == 0 ? Math.min(FIRST_RETRY_MS, retryMaxMs) : Math.min(lane.backoffMs * 2, retryMaxMs);
+    LOG.debug("Next delivery attempt to {} in {} ms ({} waiting)", entry.replyTo, lane.backoffMs, pending.size());
+    lane.timer = vertx.setTimer(lane.backoffMs, id -> probe(entry.replyTo));
+  }
+
+  private void forget(Entry entry) {
+    pending.remove(entry.commandId);
+    track(entry.persisted.eventually(() -> files.executeBlocking(() -> {
+      store.deleteOutbox(entry.commandId);
+      return null;
+    }, true))).onFailure(e -> LOG.debug("Cannot delete outbox file of {}: {}", entry.commandId, e.getMessage()));
+  }
+}

@@ -1,0 +1,203 @@
+package dev.pulse.worker.state;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The worker's files under WORKER_STATE_DIR: {@code worker.json} (identity), {@code outbox/} (results
+ * not yet acknowledged) and {@code inflight/} (accepted commands without a result yet). Every method
+ * blocks; callers run them off the event loop. Files are written whole and moved into place, so a
+ * crash leaves either the old or the new content.
+ */
+public final class StateStore {
+
+  /** Command ids double as file names, so only these are accepted. */
+  public static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private static final String IDENTITY_FILE = "worker.json";
+
+  private final Path dir;
+  private final Path outbox;
+  private final Path inflight;
+
+  /** A store rooted at the given directory (created on {@link #prepare()}). */
+  public StateStore(Path dir) {
+    this.dir = dir;
+    this.outbox = dir.resolve("outbox");
+    this.inflight = dir.resolve("inflight");
+  }
+
+  /** Creates the directories, owner-only. */
+  public void prepare() {
+    try {
+      for (Path path : List.of(dir, outbox, inflight)) {
+        if (!Files.isDirectory(path)) {
+          Files.createDirectories(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("WORKER_STATE_DIR " + dir + " cannot be created: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the identity, creating a new worker id the first time. */
+  public Identity loadOrCreateIdentity(String workerName) {
+    Path file = dir.resolve(IDENTITY_FILE);
+    if (Files.exists(file)) {
+      JsonObject json = readJson(file);
+      String id = json == null ? null : json.getString("worker_id");
+      if (id == null || id.isBlank()) {
+        throw new IllegalStateException(file + " has no worker_id; restore it or delete the file to enrol as a new worker");
+      }
+      Identity identity = new Identity(id, json.getString("worker_key"));
+      if (!workerName.equals(json.getString("worker_name"))) {
+        saveIdentity(identity, workerName);
+      }
+      return identity;
+    }
+    Identity identity = new Identity(UUID.randomUUID().toString(), null);
+    saveIdentity(identity, workerName);
+    return identity;
+  }
+
+  /** Writes the identity (mode 0600: it may hold the worker key). */
+  public void saveIdentity(Identity identity, String workerName) {
+    JsonObject json = new JsonObject().put("worker_id", identity.workerId()).put("worker_name", workerName)
+        .put("updated_at", Instant.now().toString());
+    if (identity.workerKey() != null) {
+      json.put("worker_key", identity.workerKey());
+    }
+    write(dir.resolve(IDENTITY_FILE), json);
+  }
+
+  /** Stores an unacknowledged result: {@code {reply_to, result}}. */
+  public void writeOutbox(String commandId, JsonObject entry) {
+    write(outbox.resolve(commandId + ".json"), entry);
+  }
+
+  /** Reads one outbox entry, or null when it is gone. */
+  public JsonObject readOutbox(String commandId) {
+    return readJson(outbox.resolve(commandId + ".json"));
+  }
+
+  /** Forgets an acknowledged result. */
+  public void deleteOutbox(String commandId) {
+    delete(outbox.resolve(commandId + ".json"));
+  }
+
+  /** Every stored outbox entry, oldest first; unreadable files are set aside as {@code *.bad}. */
+  public List<JsonObject> listOutbox() {
+    return list(outbox);
+  }
+
+  /** Records an accepted command, so a crash before its result still yields one. */
+  public void writeInflight(String commandId, JsonObject dispatch) {
+    write(inflight.resolve(commandId + ".json"), dispatch);
+  }
+
+  /** Forgets an accepted command once its result is in the outbox. */
+  public void deleteInflight(String commandId) {
+    delete(inflight.resolve(commandId + ".json"));
+  }
+
+  /** Every accepted command left from a previous run. */
+  public List<JsonObject> listInflight() {
+    return list(inflight);
+  }
+
+  private List<JsonObject> list(Path folder) {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.json")) {
+      stream.forEach(files::add);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    files.sort((a, b) -> Long.compare(modified(a), modified(b)));
+    List<JsonObject> out = new ArrayList<>();
+    for (Path file : files) {
+      JsonObject json = readJson(file);
+      if (json != null) {
+        out.add(json);
+      }
+    }
+    return out;
+  }
+
+  private static long modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static JsonObject readJson(Path file) {
+    try {
+      return new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (DecodeException | ClassCastException e) {
+      setAside(file);
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void setAside(Path file) {
+    try {
+      Files.move(file, file.resolveSibling(file.getFileName() + ".bad"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException ignored) {
+      // nothing better to do with a file we can neither read nor move
+    }
+  }
+
+  private static void write(Path target, JsonObject json) {
+    try {
+      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(json.encode().getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + target, e);
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + file, e);
+    }
+  }
+}
