@@ -53,7 +53,10 @@ CREATE TABLE IF NOT EXISTS executions (
   INDEX idx_workflow (workflow_id),
   INDEX idx_status (status),
   INDEX idx_started (started_at),
-  INDEX idx_created (created_at)
+  INDEX idx_created (created_at),
+  -- the engine's lease scans: active executions by lease expiry, and by owner
+  INDEX idx_lease (status, lease_until),
+  INDEX idx_owner (owner)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- Every command PULSE hands to a worker, step or direct; command_id is the idempotency key.

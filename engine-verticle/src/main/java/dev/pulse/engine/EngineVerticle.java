@@ -1,25 +1,130 @@
 package dev.pulse.engine;
 
 import dev.pulse.contracts.Addresses;
+import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.BusEndpoint;
+import dev.pulse.contracts.EngineInternal;
+import dev.pulse.contracts.RegistryClient;
+import dev.pulse.contracts.WorkerClient;
+import dev.pulse.engine.condition.RhinoConditions;
+import dev.pulse.engine.decide.Decider;
+import dev.pulse.engine.definition.DefinitionValidator;
+import dev.pulse.engine.run.ExecutionService;
+import dev.pulse.engine.run.ResultInbox;
+import dev.pulse.engine.run.Runner;
+import dev.pulse.engine.run.RunnerFactory;
+import dev.pulse.engine.run.WorkflowService;
+import dev.pulse.engine.store.CommandStore;
+import dev.pulse.engine.store.ExecutionStore;
+import dev.pulse.engine.store.WorkflowStore;
+import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The workflow engine: stores definitions and drives executions. */
+/**
+ * The workflow engine: stores definitions and drives executions. Several engine nodes may run
+ * against one database; a lease per execution makes exactly one of them drive it, and another
+ * takes it over when that node stops or dies.
+ */
 public class EngineVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
+
+  private final String node = UUID.randomUUID().toString();
+  private final List<MessageConsumer<JsonObject>> listeners = new ArrayList<>();
+  private final List<Long> timers = new ArrayList<>();
+  private EngineConfig settings;
+  private Pool pool;
   private BusEndpoint endpoint;
+  private Runner runner;
 
   @Override
   public Future<?> start() {
-    endpoint = new BusEndpoint(vertx.eventBus())
-        .on(Addresses.ENGINE_PING, body -> Future.succeededFuture(new JsonObject().put("role", "engine")));
-    return endpoint.ready();
+    settings = EngineConfig.from(config());
+    pool = Database.pool(vertx, settings.db());
+    EventBus bus = vertx.eventBus();
+    WorkflowStore workflows = new WorkflowStore(pool);
+    ExecutionStore executions = new ExecutionStore(pool, settings.leaseMs());
+    CommandStore commands = new CommandStore(pool);
+    RhinoConditions conditions = new RhinoConditions(settings.conditionBudgetMs());
+    Decider decider = new Decider(conditions, () -> UUID.randomUUID().toString(), settings.resultGraceMs());
+    runner = RunnerFactory.create(vertx, node, decider, executions, commands,
+        new RegistryClient(bus, settings.busTimeoutMs()), new WorkerClient(bus, settings.busTimeoutMs()));
+    WorkflowService workflowService = new WorkflowService(workflows,
+        new DefinitionValidator(conditions::parseError), bus);
+    ExecutionService executionService = new ExecutionService(runner, executions, workflows,
+        new BusClient(bus, settings.busTimeoutMs()));
+    ResultInbox inbox = new ResultInbox(commands, runner, bus);
+
+    endpoint = new BusEndpoint(bus)
+        .on(Addresses.ENGINE_PING, body -> Future.succeededFuture(new JsonObject().put("role", "engine")))
+        .on(Addresses.ENGINE_WORKFLOW_CREATE, workflowService::create)
+        .on(Addresses.ENGINE_WORKFLOW_LIST, workflowService::list)
+        .on(Addresses.ENGINE_WORKFLOW_GET, workflowService::get)
+        .on(Addresses.ENGINE_WORKFLOW_UPDATE, workflowService::update)
+        .on(Addresses.ENGINE_WORKFLOW_DELETE, workflowService::delete)
+        .on(Addresses.ENGINE_EXECUTION_START, executionService::start)
+        .on(Addresses.ENGINE_EXECUTION_LIST, executionService::list)
+        .on(Addresses.ENGINE_EXECUTION_GET, executionService::get)
+        .on(Addresses.ENGINE_EXECUTION_RESPOND, executionService::respond)
+        .on(Addresses.ENGINE_EXECUTION_CANCEL, executionService::cancel)
+        .on(Addresses.ENGINE_RESULTS, inbox::receive)
+        .on(EngineInternal.engineNode(node), executionService::forwarded);
+    listen(bus, Addresses.EVENT_WORKER_UPDATE, update -> {
+      String status = update.getString("status");
+      if ("offline".equals(status) || "deleted".equals(status)) {
+        runner.workerGone(update.getString("worker_id"), status);
+      }
+    });
+    listen(bus, EngineInternal.COMMAND_RECORDED, inbox::recordedElsewhere);
+
+    List<Future<Void>> ready = new ArrayList<>();
+    ready.add(endpoint.ready());
+    listeners.forEach(listener -> ready.add(listener.completion()));
+    return Future.all(ready).onSuccess(registered -> {
+      timers.add(vertx.setPeriodic(settings.renewMs(), tick -> runner.renew()));
+      timers.add(vertx.setPeriodic(settings.claimMs(), tick -> runner.scan()));
+      timers.add(vertx.setPeriodic(settings.reconcileMs(), tick -> runner.reconcile()));
+      runner.scan();
+      LOG.info("Engine node {} started", node);
+    });
+  }
+
+  private void listen(EventBus bus, String address, Consumer<JsonObject> handler) {
+    listeners.add(bus.<JsonObject>consumer(address, message -> {
+      if (message.body() != null) {
+        handler.accept(message.body());
+      }
+    }));
   }
 
   @Override
   public Future<?> stop() {
-    return endpoint.close();
+    timers.forEach(vertx::cancelTimer);
+    List<Future<Void>> closing = new ArrayList<>();
+    closing.add(endpoint.close());
+    listeners.forEach(listener -> closing.add(listener.unregister()));
+    return Future.join(closing)
+        .compose(unregistered -> runner.close(settings.busTimeoutMs() + 1_000))
+        .onSuccess(released -> LOG.info("Engine node {} stopped; released {} execution(s)", node, released))
+        .onFailure(failure -> LOG.warn("Engine node {} could not release its executions: {}", node,
+            failure.toString()))
+        .otherwiseEmpty()
+        .eventually(() -> pool.close());
+  }
+
+  /** This node's id, the {@code owner} of the executions it drives. */
+  public String nodeId() {
+    return node;
   }
 }

@@ -1,0 +1,279 @@
+package dev.pulse.engine.decide;
+
+import dev.pulse.engine.model.CommandOutcome;
+import dev.pulse.engine.model.ExecutionState;
+import dev.pulse.engine.model.ExecutionStatus;
+import dev.pulse.engine.model.PromptAnswer;
+import dev.pulse.engine.model.Step;
+import dev.pulse.engine.model.StepState;
+import dev.pulse.engine.model.StepStatus;
+import dev.pulse.engine.model.StepType;
+import dev.pulse.engine.model.TargetState;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The workflow state machine: given an execution's state and an event, the next state, the log
+ * lines and the actions (resolve targets, dispatch, cancel, start a timer, publish). No I/O and
+ * no Vert.x: the engine verticle loads, stores and sends around it.
+ *
+ * <p>Never changes the state it is given. Events that no longer apply (a result for a target
+ * that already ended, a tick before anything is due) yield an unchanged decision.
+ */
+public final class Decider {
+
+  private final ConditionEvaluator conditions;
+  private final Supplier<String> ids;
+  private final long resultGraceMs;
+
+  /**
+   * A decider.
+   *
+   * @param ids makes command ids (UUIDs in production)
+   * @param resultGraceMs how long past its timeout a command may stay silent before it fails
+   */
+  public Decider(ConditionEvaluator conditions, Supplier<String> ids, long resultGraceMs) {
+    this.conditions = conditions;
+    this.ids = ids;
+    this.resultGraceMs = resultGraceMs;
+  }
+
+  /**
+   * Decides what {@code event} leads to at time {@code now} (epoch ms).
+   *
+   * @throws Rejected when a prompt answer or a cancel does not fit the state
+   */
+  public Decision decide(ExecutionState state, Event event, long now) {
+    Turn turn = new Turn(state.copy(), now, conditions);
+    if (event instanceof Event.Start) {
+      start(turn);
+    } else if (event instanceof Event.Resume resume) {
+      resume(turn, resume.node());
+    } else if (event instanceof Event.TargetsResolved resolved) {
+      resolved(turn, resolved);
+    } else if (event instanceof Event.TargetsFailed failed) {
+      if (awaitingTargets(turn.s, failed.step())) {
+        turn.finishStep(failed.step(), StepStatus.FAILED, failed.reason());
+        turn.afterStep(failed.step());
+      }
+    } else if (event instanceof Event.DispatchFailed failed) {
+      endTarget(turn, failed.commandId(), CommandOutcome.failure(failed.reason()), true);
+    } else if (event instanceof Event.CommandFinished finished) {
+      endTarget(turn, finished.commandId(), finished.outcome(), false);
+    } else if (event instanceof Event.WorkerLost lost) {
+      workerLost(turn, lost.workerId());
+    } else if (event instanceof Event.Tick) {
+      tick(turn);
+    } else if (event instanceof Event.PromptAnswered answered) {
+      answer(turn, answered.response(), answered.respondedBy());
+    } else if (event instanceof Event.CancelRequested cancel) {
+      cancel(turn, cancel.cancelledBy());
+    }
+    return turn.decision();
+  }
+
+  /** When the execution next needs a {@link Event.Tick}: a wait's end or a command's backstop. */
+  public static OptionalLong nextWakeUp(ExecutionState state) {
+    if (state.status().terminal()) {
+      return OptionalLong.empty();
+    }
+    long next = Long.MAX_VALUE;
+    StepState step = state.currentState();
+    if (step != null && step.status() == StepStatus.RUNNING && step.wakeAt() != null) {
+      next = step.wakeAt();
+    }
+    for (TargetState target : state.runningTargets()) {
+      if (target.deadline() != null) {
+        next = Math.min(next, target.deadline());
+      }
+    }
+    return next == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(next);
+  }
+
+  private static void start(Turn turn) {
+    if (turn.s.status() != ExecutionStatus.PENDING) {
+      return;
+    }
+    turn.s.startedAt(turn.now);
+    turn.log("execution_started", "Execution of '" + turn.s.workflowName() + "' started by " + turn.s.startedBy(),
+        "started_by", turn.s.startedBy());
+    turn.status(ExecutionStatus.RUNNING);
+    turn.advance(0);
+  }
+
+  private static void resume(Turn turn, String node) {
+    ExecutionState s = turn.s;
+    if (s.status() == ExecutionStatus.PENDING) {
+      start(turn);
+      return;
+    }
+    if (s.status().terminal()) {
+      return;
+    }
+    turn.log("execution_resumed", "Execution resumed by engine node " + node, "node", node);
+    int i = s.current();
+    StepState state = s.currentState();
+    if (state == null || state.status() != StepStatus.RUNNING) {
+      return;
+    }
+    Step step = s.step(i);
+    if (step.type() == StepType.EXECUTE && state.targets() == null) {
+      // Stopped between starting the step and recording its commands: nothing was sent yet.
+      turn.act(new Action.ResolveTargets(i, step.targets()));
+    } else if (step.type() == StepType.WAIT && state.wakeAt() != null) {
+      if (state.wakeAt() <= turn.now) {
+        turn.finishStep(i, StepStatus.COMPLETED, null);
+        turn.afterStep(i);
+      } else {
+        turn.act(new Action.StartTimer(state.wakeAt()));
+      }
+    }
+  }
+
+  private static boolean awaitingTargets(ExecutionState s, int step) {
+    StepState state = step == s.current() ? s.currentState() : null;
+    return !s.status().terminal() && state != null && state.status() == StepStatus.RUNNING
+        && s.step(step).type() == StepType.EXECUTE && state.targets() == null;
+  }
+
+  private void resolved(Turn turn, Event.TargetsResolved event) {
+    int i = event.step();
+    if (!awaitingTargets(turn.s, i)) {
+      return;
+    }
+    Step step = turn.s.step(i);
+    List<TargetState> targets = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Event.Worker worker : event.workers()) {
+      if (!seen.add(worker.id())) {
+        continue;
+      }
+      if (!worker.available()) {
+        String error = "worker '" + worker.name() + "' is " + worker.status();
+        targets.add(TargetState.failedBeforeDispatch(worker.id(), worker.name(), error));
+        turn.log("target_failed", "Not sent to " + worker.name() + ": " + error, "step", i,
+            "worker_id", worker.id(), "worker_name", worker.name(), "error", error);
+        continue;
+      }
+      String commandId = ids.get();
+      targets.add(TargetState.running(worker.id(), worker.name(), commandId,
+          turn.now + step.timeoutMs() + resultGraceMs));
+      turn.act(new Action.Dispatch(i, commandId, worker.id(), worker.name(), step.command(), step.timeoutMs()));
+      turn.log("command_dispatched", "Sent to " + worker.name() + ": " + step.command(), "step", i,
+          "worker_id", worker.id(), "worker_name", worker.name(), "command_id", commandId);
+    }
+    if (targets.isEmpty()) {
+      turn.s.stepState(i).targets(targets);
+      turn.finishStep(i, StepStatus.FAILED, "no worker matches targets " + step.targets());
+      turn.afterStep(i);
+      return;
+    }
+    turn.s.stepState(i).targets(targets);
+    turn.changed();
+    turn.settleTargets(i);
+  }
+
+  private static void endTarget(Turn turn, String commandId, CommandOutcome outcome, boolean close) {
+    StepState state = turn.s.currentState();
+    TargetState target = turn.s.status().terminal() || state == null ? null : state.target(commandId);
+    if (target == null || !target.running()) {
+      return;
+    }
+    CommandOutcome kept = new CommandOutcome(outcome.success(), outcome.exitCode(),
+        Texts.tail(outcome.stdout(), Texts.STATE_OUTPUT_CAP), Texts.tail(outcome.stderr(), Texts.STATE_OUTPUT_CAP),
+        outcome.duration(), outcome.timedOut(), outcome.error());
+    target.finish(kept);
+    if (close) {
+      turn.act(new Action.CloseCommand(commandId, outcome.error()));
+    }
+    int i = turn.s.current();
+    String how = kept.success() ? "succeeded" : "failed (" + Turn.why(target) + ")";
+    turn.log("target_finished", target.workerName() + " " + how, "step", i, "worker_id", target.workerId(),
+        "worker_name", target.workerName(), "command_id", commandId, "success", kept.success(),
+        "exit_code", kept.exitCode(), "duration", kept.duration(), "timed_out", kept.timedOut(),
+        "error", kept.error(), "stdout", Texts.tail(kept.stdout(), Texts.LOG_OUTPUT_CAP),
+        "stderr", Texts.tail(kept.stderr(), Texts.LOG_OUTPUT_CAP));
+    turn.publish("target_finished", "step", i, "worker_id", target.workerId(), "worker_name", target.workerName(),
+        "command_id", commandId, "success", kept.success(), "exit_code", kept.exitCode(),
+        "timed_out", kept.timedOut(), "error", kept.error());
+    turn.settleTargets(i);
+  }
+
+  private static void workerLost(Turn turn, String workerId) {
+    for (TargetState target : turn.s.runningTargets()) {
+      if (target.workerId().equals(workerId) && !turn.s.status().terminal()) {
+        endTarget(turn, target.commandId(), CommandOutcome.failure("worker_lost"), true);
+      }
+    }
+  }
+
+  private static void tick(Turn turn) {
+    ExecutionState s = turn.s;
+    StepState state = s.currentState();
+    if (s.status().terminal() || state == null || state.status() != StepStatus.RUNNING) {
+      return;
+    }
+    int i = s.current();
+    if (state.wakeAt() != null && state.wakeAt() <= turn.now) {
+      turn.finishStep(i, StepStatus.COMPLETED, null);
+      turn.afterStep(i);
+      return;
+    }
+    for (TargetState target : s.runningTargets()) {
+      if (target.deadline() != null && target.deadline() <= turn.now && !s.status().terminal()) {
+        long waited = s.step(i).timeoutMs();
+        turn.act(new Action.CancelCommand(target.workerId(), target.commandId()));
+        endTarget(turn, target.commandId(), CommandOutcome.failure("no result from worker '" + target.workerName()
+            + "' within its timeout (" + waited + " ms) and grace"), true);
+      }
+    }
+  }
+
+  private static void answer(Turn turn, String response, String respondedBy) {
+    ExecutionState s = turn.s;
+    StepState state = s.currentState();
+    if (s.status() != ExecutionStatus.WAITING_FOR_INPUT || state == null || state.status() != StepStatus.RUNNING
+        || s.step(s.current()).type() != StepType.PROMPT) {
+      throw new Rejected(Rejected.Kind.CONFLICT, "Execution " + s.executionId() + " is not waiting for input (status "
+          + s.status().wire() + ")");
+    }
+    int i = s.current();
+    Step step = s.step(i);
+    if (response == null || !step.options().contains(response)) {
+      throw new Rejected(Rejected.Kind.INVALID, "The response must be one of: " + String.join(", ", step.options()));
+    }
+    state.response(response).respondedBy(respondedBy);
+    s.promptResponse(response);
+    s.prompts().add(new PromptAnswer(i, step.name(), step.message(), step.options(), response, respondedBy,
+        turn.now));
+    turn.log("prompt_answered", "'" + step.message() + "' answered '" + response + "' by " + respondedBy,
+        "step", i, "response", response, "responded_by", respondedBy);
+    turn.finishStep(i, StepStatus.COMPLETED, null);
+    turn.afterStep(i);
+  }
+
+  private static void cancel(Turn turn, String cancelledBy) {
+    ExecutionState s = turn.s;
+    if (s.status().terminal()) {
+      throw new Rejected(Rejected.Kind.CONFLICT, "Execution " + s.executionId() + " has already finished (status "
+          + s.status().wire() + ")");
+    }
+    String reason = "cancelled by " + cancelledBy;
+    for (TargetState target : s.runningTargets()) {
+      target.finish(CommandOutcome.failure("cancelled"));
+      turn.act(new Action.CancelCommand(target.workerId(), target.commandId()));
+      turn.act(new Action.CloseCommand(target.commandId(), "cancelled"));
+    }
+    StepState state = s.currentState();
+    if (state != null && state.status() == StepStatus.RUNNING) {
+      turn.finishStep(s.current(), StepStatus.FAILED, reason);
+    }
+    s.error(reason).completedAt(turn.now);
+    turn.log("execution_cancelled", "Execution " + reason, "cancelled_by", cancelledBy);
+    turn.status(ExecutionStatus.CANCELLED);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.pulse.engine.decide;
+
+/** Output capping shared by the state and the logs. */
+public final class Texts {
+
+  /** Output kept per stream and target in the execution state (the command row keeps the worker's copy). */
+  public static final int STATE_OUTPUT_CAP = 16 * 1024;
+
+  /** Output kept per stream and target in a log line. */
+  public static final int LOG_OUTPUT_CAP = 2 * 1024;
+
+  private Texts() {
+  }
+
+  /**
+   * The last {@code max} characters of {@code text}, marked when cut: the end of a command's
+   * output is where its errors are.
+   */
+  public static String tail(String text, int max) {
+    if (text == null) {
+      return "";
+    }
+    if (text.length() <= max) {
+      return text;
+    }
+    int cut = text.length() - max;
+    return "[" + cut + " characters cut]\n" + text.substring(cut);
+  }
+}

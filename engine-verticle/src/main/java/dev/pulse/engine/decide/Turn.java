@@ -1,0 +1,210 @@
+package dev.pulse.engine.decide;
+
+import dev.pulse.engine.model.ExecutionState;
+import dev.pulse.engine.model.ExecutionStatus;
+import dev.pulse.engine.model.Step;
+import dev.pulse.engine.model.StepState;
+import dev.pulse.engine.model.StepStatus;
+import dev.pulse.engine.model.StepType;
+import dev.pulse.engine.model.TargetState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One decision in the making: the state being changed and what to record and do afterwards. */
+final class Turn {
+
+  final ExecutionState s;
+  final long now;
+  private final ConditionEvaluator conditions;
+  private final List<LogEntry> logs = new ArrayList<>();
+  private final List<Action> actions = new ArrayList<>();
+  private boolean changed;
+
+  Turn(ExecutionState state, long now, ConditionEvaluator conditions) {
+    this.s = state;
+    this.now = now;
+    this.conditions = conditions;
+  }
+
+  Decision decision() {
+    return new Decision(s, List.copyOf(logs), List.copyOf(actions), changed);
+  }
+
+  void changed() {
+    changed = true;
+  }
+
+  void act(Action action) {
+    changed = true;
+    actions.add(action);
+  }
+
+  /** A log line; {@code kv} are alternating keys and values (null values dropped). */
+  void log(String event, String message, Object... kv) {
+    changed = true;
+    logs.add(new LogEntry(now, event, message, pairs(kv)));
+  }
+
+  void publish(String type, Object... kv) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", type);
+    body.put("execution_id", s.executionId());
+    body.putAll(pairs(kv));
+    act(new Action.Publish(body));
+  }
+
+  void status(ExecutionStatus status) {
+    if (s.status() != status) {
+      s.status(status);
+      publish("execution_status", "status", status.wire(), "error", s.error());
+    }
+  }
+
+  /** Runs the steps from {@code from} on until one has to wait, or the execution ends. */
+  void advance(int from) {
+    for (int i = from; i < s.steps().size(); i++) {
+      s.current(i);
+      Step step = s.step(i);
+      if (step.condition() != null) {
+        ConditionEvaluator.Outcome outcome = conditions.evaluate(step.condition(), StateView.of(s),
+            s.promptResponse());
+        if (outcome.failed()) {
+          s.stepState(i).startedAt(now);
+          finishStep(i, StepStatus.FAILED, "condition failed: " + outcome.error());
+          afterStep(i);
+          return;
+        }
+        if (!outcome.value()) {
+          s.stepState(i).status(StepStatus.SKIPPED).finishedAt(now);
+          log("step_skipped", "Step '" + step.name() + "' skipped: its condition is false", "step", i,
+              "condition", step.condition());
+          publish("step_finished", "step", i, "name", step.name(), "status", StepStatus.SKIPPED.wire());
+          continue;
+        }
+      }
+      if (startStep(i)) {
+        return;
+      }
+      afterStep(i);
+      return;
+    }
+    complete();
+  }
+
+  /** Starts step {@code i}; true when it now waits for something, false when it finished at once. */
+  private boolean startStep(int i) {
+    Step step = s.step(i);
+    StepState state = s.stepState(i).status(StepStatus.RUNNING).startedAt(now);
+    log("step_started", "Step '" + step.name() + "' (" + step.type().wire() + ") started", "step", i);
+    publish("step_started", "step", i, "name", step.name(), "step_type", step.type().wire(),
+        "status", StepStatus.RUNNING.wire());
+    if (step.type() == StepType.EXECUTE) {
+      act(new Action.ResolveTargets(i, step.targets()));
+      return true;
+    }
+    if (step.type() == StepType.PROMPT) {
+      status(ExecutionStatus.WAITING_FOR_INPUT);
+      log("prompt_opened", "Waiting for an answer to '" + step.message() + "' (" + String.join(", ", step.options())
+          + ")", "step", i);
+      publish("execution_prompt", "prompt", prompt(i));
+      return true;
+    }
+    long wakeAt = now + step.durationMs();
+    state.wakeAt(wakeAt);
+    if (step.durationMs() <= 0) {
+      finishStep(i, StepStatus.COMPLETED, null);
+      return false;
+    }
+    log("wait_started", "Waiting " + step.durationMs() + " ms", "step", i, "wake_at_ms", wakeAt);
+    act(new Action.StartTimer(wakeAt));
+    return true;
+  }
+
+  /** The pending prompt of step {@code i} as the dashboard shows it. */
+  Map<String, Object> prompt(int i) {
+    Step step = s.step(i);
+    Map<String, Object> prompt = new LinkedHashMap<>();
+    prompt.put("message", step.message());
+    prompt.put("options", new ArrayList<Object>(step.options()));
+    prompt.put("step", i);
+    prompt.put("name", step.name());
+    return prompt;
+  }
+
+  void finishStep(int i, StepStatus status, String error) {
+    Step step = s.step(i);
+    s.stepState(i).status(status).finishedAt(now).error(error);
+    String how = status == StepStatus.COMPLETED ? "completed" : "failed: " + error;
+    log("step_finished", "Step '" + step.name() + "' " + how, "step", i, "status", status.wire(), "error", error);
+    publish("step_finished", "step", i, "name", step.name(), "status", status.wire(), "error", error);
+  }
+
+  /** After step {@code i} ended: stop on an unforgiven failure, else go on with the next step. */
+  void afterStep(int i) {
+    Step step = s.step(i);
+    StepState state = s.stepState(i);
+    if (state.status() == StepStatus.FAILED) {
+      if (!step.continueOnError()) {
+        fail("Step '" + step.name() + "' failed: " + state.error());
+        return;
+      }
+      log("step_failure_ignored", "Continuing: step '" + step.name() + "' has continueOnError", "step", i);
+    }
+    status(ExecutionStatus.RUNNING);
+    advance(i + 1);
+  }
+
+  /** Once every target of step {@code i} has ended, ends the step: failed if any target failed. */
+  void settleTargets(int i) {
+    List<TargetState> targets = s.stepState(i).targets();
+    if (targets == null || targets.stream().anyMatch(TargetState::running)) {
+      return;
+    }
+    List<String> failed = new ArrayList<>();
+    for (TargetState target : targets) {
+      if (!target.outcome().success()) {
+        failed.add(target.workerName() + " (" + why(target) + ")");
+      }
+    }
+    if (failed.isEmpty()) {
+      finishStep(i, StepStatus.COMPLETED, null);
+    } else {
+      finishStep(i, StepStatus.FAILED, "failed on " + failed.size() + " of " + targets.size() + " worker(s): "
+          + String.join(", ", failed));
+    }
+    afterStep(i);
+  }
+
+  static String why(TargetState target) {
+    var outcome = target.outcome();
+    if (outcome.error() != null) {
+      return outcome.error();
+    }
+    return outcome.timedOut() ? "timed out" : "exit code " + outcome.exitCode();
+  }
+
+  void complete() {
+    s.current(s.steps().size());
+    s.completedAt(now);
+    log("execution_completed", "Execution completed");
+    status(ExecutionStatus.COMPLETED);
+  }
+
+  void fail(String reason) {
+    s.error(reason).completedAt(now);
+    log("execution_failed", "Execution failed: " + reason, "error", reason);
+    status(ExecutionStatus.FAILED);
+  }
+
+  private static Map<String, Object> pairs(Object... kv) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      if (kv[i + 1] != null) {
+        map.put((String) kv[i], kv[i + 1]);
+      }
+    }
+    return map;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.pulse.engine.definition;
+
+import dev.pulse.contracts.ErrorCodes;
+import dev.pulse.contracts.PulseException;
+import dev.pulse.engine.model.StepType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Checks a workflow before it is stored and lists every problem with its path, so that an author
+ * fixes them all in one round.
+ */
+public final class DefinitionValidator {
+
+  /** Longest command timeout: 24 hours. */
+  public static final long MAX_TIMEOUT_MS = 24L * 3600 * 1000;
+  /** Longest wait: 7 days. */
+  public static final long MAX_DURATION_MS = 7L * 24 * 3600 * 1000;
+
+  private final Function<String, String> parseError;
+
+  /**
+   * A validator.
+   *
+   * @param parseError compiles a condition without running it: null when it parses, else why not
+   */
+  public DefinitionValidator(Function<String, String> parseError) {
+    this.parseError = parseError;
+  }
+
+  /** Fails 400 with {@code details.problems} unless name and definition are acceptable. */
+  public void require(Object name, Object definition) {
+    List<Problem> problems = problems(name, definition);
+    if (!problems.isEmpty()) {
+      JsonArray list = new JsonArray();
+      problems.forEach(p -> list.add(new JsonObject().put("path", p.path()).put("message", p.message())));
+      throw new PulseException(ErrorCodes.BAD_REQUEST, "The workflow definition has " + problems.size()
+          + " problem(s)", new JsonObject().put("problems", list));
+    }
+  }
+
+  /** Every problem of the workflow's name and definition, in document order. */
+  public List<Problem> problems(Object name, Object definition) {
+    List<Problem> problems = new ArrayList<>();
+    if (!(name instanceof String text) || text.isBlank()) {
+      problems.add(new Problem("name", "name is required"));
+    } else if (text.length() > 255) {
+      problems.add(new Problem("name", "name must be at most 255 characters"));
+    }
+    if (!(definition instanceof JsonObject object)) {
+      problems.add(new Problem("definition", "definition must be an object with a steps array"));
+      return problems;
+    }
+    Object steps = object.getValue("steps");
+    if (!(steps instanceof JsonArray array) || array.isEmpty()) {
+      problems.add(new Problem("steps", "steps must be a non-empty array"));
+      return problems;
+    }
+    for (int i = 0; i < array.size(); i++) {
+      step("steps[" + i + "]", array.getValue(i), problems);
+    }
+    return problems;
+  }
+
+  private void step(String path, Object value, List<Problem> problems) {
+    if (!(value instanceof JsonObject step)) {
+      problems.add(new Problem(path, "a step must be an object"));
+      return;
+    }
+    Object name = step.getValue("name");
+    if (name != null && !(name instanceof String)) {
+      problems.add(new Problem(path + ".name", "name must be a string"));
+    }
+    Object typeValue = step.getValue("type");
+    StepType type = typeValue instanceof String text ? StepType.parse(text) : null;
+    if (typeValue == null) {
+      problems.add(new Problem(path + ".type", "type is required: execute, prompt or wait"));
+    } else if (type == null) {
+      problems.add(new Problem(path + ".type", "unknown type '" + typeValue + "': use execute, prompt or wait"));
+    }
+    if (type == StepType.EXECUTE) {
+      text(step, path, "command", problems);
+      strings(step, path, "targets", "worker names, groups or \"all\"", problems);
+      millis(step, path, "timeout", MAX_TIMEOUT_MS, "24 h", false, problems);
+    } else if (type == StepType.PROMPT) {
+      text(step, path, "message", problems);
+      strings(step, path, "options", "the answers to choose from", problems);
+    } else if (type == StepType.WAIT) {
+      millis(step, path, "duration", MAX_DURATION_MS, "7 days", true, problems);
+    }
+    condition(step, path, problems);
+    Object continueOnError = step.getValue("continueOnError");
+    if (continueOnError != null && !(continueOnError instanceof Boolean)) {
+      problems.add(new Problem(path + ".continueOnError", "continueOnError must be true or false"));
+    }
+  }
+
+  private static void text(JsonObject step, String path, String key, List<Problem> problems) {
+    Object value = step.getValue(key);
+    if (!(value instanceof String text) || text.isBlank()) {
+      problems.add(new Problem(path + "." + key, key + " is required"));
+    }
+  }
+
+  private static void strings(JsonObject step, String path, String key, String what, List<Problem> problems) {
+    Object value = step.getValue(key);
+    if (!(value instanceof JsonArray array) || array.isEmpty()) {
+      problems.add(new Problem(path + "." + key, key + " must be a non-empty array of strings: " + what));
+      return;
+    }
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String text) || text.isBlank()) {
+        problems.add(new Problem(path + "." + key + "[" + i + "]", "must be a non-empty string"));
+      }
+    }
+  }
+
+  private static void millis(JsonObject step, String path, String key, long max, String maxText, boolean required,
+      List<Problem> problems) {
+    Object value = step.getValue(key);
+    String where = path + "." + key;
+    if (value == null) {
+      if (required) {
+        problems.add(new Problem(where, key + " is required (milliseconds)"));
+      }
+      return;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() != Math.floor(number.doubleValue())) {
+      problems.add(new Problem(where, key + " must be a whole number of milliseconds"));
+    } else if (number.doubleValue() < 0) {
+      problems.add(new Problem(where, key + " must not be negative"));
+    } else if (number.doubleValue() > max) {
+      problems.add(new Problem(where, key + " must be at most " + max + " ms (" + maxText + ")"));
+    } else if (!required && number.longValue() == 0) {
+      problems.add(new Problem(where, key + " must be at least 1 ms"));
+    }
+  }
+
+  private void condition(JsonObject step, String path, List<Problem> problems) {
+    Object value = step.getValue("condition");
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof String text)) {
+      problems.add(new Problem(path + ".condition", "condition must be a JavaScript expression in a string"));
+      return;
+    }
+    if (!text.isBlank()) {
+      String error = parseError.apply(text);
+      if (error != null) {
+        problems.add(new Problem(path + ".condition", "condition does not parse: " + error));
+      }
+    }
+  }
+}

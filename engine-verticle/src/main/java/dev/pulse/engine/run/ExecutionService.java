@@ -1,0 +1,206 @@
+package dev.pulse.engine.run;
+
+import dev.pulse.contracts.Addresses;
+import dev.pulse.contracts.BusClient;
+import dev.pulse.contracts.EngineInternal;
+import dev.pulse.contracts.ErrorCodes;
+import dev.pulse.contracts.PulseException;
+import dev.pulse.engine.decide.Decision;
+import dev.pulse.engine.decide.Event;
+import dev.pulse.engine.decide.Rejected;
+import dev.pulse.engine.definition.StepParser;
+import dev.pulse.engine.model.ExecutionState;
+import dev.pulse.engine.model.ExecutionStatus;
+import dev.pulse.engine.model.Step;
+import dev.pulse.engine.store.ExecutionStore;
+import dev.pulse.engine.store.Plain;
+import dev.pulse.engine.store.WorkflowStore;
+import dev.pulse.storage.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The execution addresses: start, list, get, respond, cancel. Respond and cancel reach whichever
+ * node the bus picks; they are carried out by the node that drives the execution (forwarded to
+ * it, or taken over here when its owner is gone).
+ */
+public final class ExecutionService {
+
+  private final Runner runner;
+  private final ExecutionStore executions;
+  private final WorkflowStore workflows;
+  private final BusClient bus;
+
+  public ExecutionService(Runner runner, ExecutionStore executions, WorkflowStore workflows, BusClient bus) {
+    this.runner = runner;
+    this.executions = executions;
+    this.workflows = workflows;
+    this.bus = bus;
+  }
+
+  /** {@code {workflow_id, started_by, params?}} → {@code {id, execution_id, status}}; then it runs. */
+  public Future<JsonObject> start(JsonObject request) {
+    String workflowId = text(request, "workflow_id");
+    Object params = request.getValue("params");
+    if (params != null && !(params instanceof JsonObject)) {
+      throw PulseException.badRequest("params must be an object");
+    }
+    String startedBy = orUnknown(request.getString("started_by"));
+    return workflows.get(workflowId).recover(Database::unavailable).compose(workflow -> {
+      if (workflow == null) {
+        return Future.failedFuture(PulseException.notFound("Workflow " + workflowId + " does not exist"));
+      }
+      JsonObject definition = workflow.getJsonObject("definition");
+      List<Step> steps = StepParser.steps(definition);
+      if (steps.isEmpty() || steps.stream().anyMatch(step -> step.type() == null)) {
+        return Future.failedFuture(PulseException.badRequest("Workflow " + workflowId
+            + " has an invalid definition; edit and save it again"));
+      }
+      ExecutionState state = new ExecutionState(UUID.randomUUID().toString(), workflowId, workflow.getString("name"),
+          startedBy, Plain.map((JsonObject) params), steps);
+      return executions.insert(state, definition, runner.node()).recover(Database::unavailable)
+          .map(inserted -> {
+            Driver driver = runner.adopt(state);
+            bus.bus().publish(Addresses.EVENT_EXECUTION, new JsonObject().put("type", "execution_started")
+                .put("execution_id", state.executionId()).put("workflow_id", workflowId));
+            driver.submit(new Event.Start());
+            return new JsonObject().put("id", state.executionId()).put("execution_id", state.executionId())
+                .put("status", state.status().wire());
+          });
+    });
+  }
+
+  /** {@code {status?, workflow_id?, limit?, offset?}} → {@code {executions:[...]}}, newest first. */
+  public Future<JsonObject> list(JsonObject request) {
+    String status = request.getString("status");
+    if (status != null && ExecutionStatus.parse(status) == null) {
+      throw PulseException.badRequest("status must be one of " + Arrays.stream(ExecutionStatus.values())
+          .map(ExecutionStatus::wire).collect(Collectors.joining(", ")));
+    }
+    int limit = number(request, "limit", 50, 1, 500);
+    int offset = number(request, "offset", 0, 0, Integer.MAX_VALUE);
+    return executions.list(status, request.getString("workflow_id"), limit, offset).recover(Database::unavailable)
+        .map(list -> new JsonObject().put("executions", list));
+  }
+
+  /** {@code {id}} → the execution with its definition snapshot, steps, pending prompt and logs. */
+  public Future<JsonObject> get(JsonObject request) {
+    String id = text(request, "id");
+    return executions.get(id).recover(Database::unavailable)
+        .compose(found -> found == null ? Future.failedFuture(notFound(id)) : Future.succeededFuture(found));
+  }
+
+  /** {@code {id, response, responded_by}}: answers the pending prompt. */
+  public Future<JsonObject> respond(JsonObject request) {
+    text(request, "id");
+    if (!(request.getValue("response") instanceof String)) {
+      throw PulseException.badRequest("response is required: one of the prompt's options");
+    }
+    return route(request.copy().put("op", "respond"), false);
+  }
+
+  /** {@code {id, cancelled_by}}: cancels the execution and its commands in flight. */
+  public Future<JsonObject> cancel(JsonObject request) {
+    text(request, "id");
+    return route(request.copy().put("op", "cancel"), false);
+  }
+
+  /** A request another node forwarded here because this node owns the execution. */
+  public Future<JsonObject> forwarded(JsonObject request) {
+    return route(request, true);
+  }
+
+  private Future<JsonObject> route(JsonObject request, boolean forwarded) {
+    String id = request.getString("id");
+    Driver local = runner.local(id);
+    if (local != null) {
+      return apply(local, request).recover(ExecutionService::moved);
+    }
+    return executions.lease(id).recover(Database::unavailable).compose(lease -> {
+      if (lease == null) {
+        return Future.failedFuture(notFound(id));
+      }
+      ExecutionStatus status = ExecutionStatus.parse(lease.status());
+      if (status != null && status.terminal()) {
+        return Future.failedFuture(PulseException.conflict(isRespond(request)
+            ? "Execution " + id + " is not waiting for input (status " + lease.status() + ")"
+            : "Execution " + id + " has already finished (status " + lease.status() + ")"));
+      }
+      if (runner.node().equals(lease.owner())) {
+        return runner.driver(id).compose(driver -> apply(driver, request)).recover(ExecutionService::moved);
+      }
+      if (lease.owner() != null && lease.valid()) {
+        return forwarded ? Future.failedFuture(movedException())
+            : bus.request(EngineInternal.engineNode(lease.owner()), request, "engine node driving execution " + id);
+      }
+      return executions.claim(id, runner.node()).recover(Database::unavailable)
+          .compose(claimed -> claimed ? runner.driver(id) : Future.failedFuture(movedException()))
+          .compose(driver -> apply(driver, request)).recover(ExecutionService::moved);
+    });
+  }
+
+  private Future<JsonObject> apply(Driver driver, JsonObject request) {
+    String id = driver.id();
+    Event event = isRespond(request)
+        ? new Event.PromptAnswered(request.getString("response"), orUnknown(request.getString("responded_by")))
+        : new Event.CancelRequested(orUnknown(request.getString("cancelled_by")));
+    return driver.submit(event).map(decision -> reply(id, decision))
+        .recover(failure -> Future.failedFuture(failure instanceof Rejected rejected
+            ? new PulseException(rejected.kind() == Rejected.Kind.INVALID ? ErrorCodes.BAD_REQUEST
+                : ErrorCodes.CONFLICT, rejected.getMessage())
+            : failure));
+  }
+
+  private static JsonObject reply(String id, Decision decision) {
+    ExecutionState state = decision.state();
+    return new JsonObject().put("id", id).put("execution_id", id).put("status", state.status().wire())
+        .put("prompt_response", state.promptResponse());
+  }
+
+  private static boolean isRespond(JsonObject request) {
+    return "respond".equals(request.getString("op"));
+  }
+
+  private static Future<JsonObject> moved(Throwable failure) {
+    if (failure instanceof Driver.NotDriven || failure instanceof ExecutionStore.LostOwnership) {
+      return Future.failedFuture(movedException());
+    }
+    return Database.unavailable(failure);
+  }
+
+  private static PulseException movedException() {
+    return new PulseException(ErrorCodes.UNAVAILABLE,
+        "The engine node driving this execution is changing; try again in a few seconds");
+  }
+
+  private static PulseException notFound(String id) {
+    return PulseException.notFound("Execution " + id + " does not exist");
+  }
+
+  private static String orUnknown(String who) {
+    return who == null || who.isBlank() ? "unknown" : who;
+  }
+
+  static String text(JsonObject request, String key) {
+    Object value = request.getValue(key);
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw PulseException.badRequest(key + " is required");
+    }
+    return text;
+  }
+
+  private static int number(JsonObject request, String key, int fallback, int min, int max) {
+    Object value = request.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Number number && number.longValue() >= min && number.longValue() <= max) {
+      return number.intValue();
+    }
+    throw PulseException.badRequest(key + " must be a whole number from " + min + " to " + max);
+  }
+}

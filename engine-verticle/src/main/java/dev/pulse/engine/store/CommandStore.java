@@ -1,0 +1,106 @@
+package dev.pulse.engine.store;
+
+import dev.pulse.contracts.CommandResult;
+import dev.pulse.engine.decide.Action;
+import dev.pulse.storage.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Step commands in the shared {@code commands} table (rows with {@code execution_id} set). It is
+ * also the engine's inbox: a worker's result is written here first, whichever engine node
+ * receives it, and the first result per {@code command_id} wins.
+ *
+ * <p>Statuses the engine writes: {@code dispatched} (recorded, being sent), {@code accepted} (the
+ * worker took it), {@code completed} / {@code failed} (a result, or a close without one).
+ */
+public final class CommandStore {
+
+  private final Pool pool;
+
+  public CommandStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A command row as the engine needs it after a restart. */
+  public record Command(String commandId, String executionId, String status, JsonObject result) {
+  }
+
+  Future<Void> insert(SqlConnection connection, String executionId, List<Action.Dispatch> dispatches,
+      String requestedBy) {
+    if (dispatches.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>();
+    for (Action.Dispatch d : dispatches) {
+      rows.add(Tuple.from(Arrays.asList(d.commandId(), executionId, d.step(), d.workerId(), d.workerName(),
+          d.command(), d.timeoutMs(), requestedBy)));
+    }
+    return connection.preparedQuery("INSERT INTO commands (command_id, execution_id, step_index, worker_id,"
+            + " worker_name, command, timeout_ms, status, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?)")
+        .executeBatch(rows).mapEmpty();
+  }
+
+  Future<Void> close(SqlConnection connection, List<Action.CloseCommand> closes) {
+    if (closes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>();
+    for (Action.CloseCommand close : closes) {
+      JsonObject result = new JsonObject().put("type", "command_result").put("command_id", close.commandId())
+          .put("success", false).put("exit_code", -1).put("error", close.error());
+      rows.add(Tuple.of(result.encode(), close.commandId()));
+    }
+    return connection.preparedQuery("UPDATE commands SET status = 'failed', result = ?, completed_at = NOW(3)"
+            + " WHERE command_id = ? AND result IS NULL")
+        .executeBatch(rows).mapEmpty();
+  }
+
+  /** Notes that the worker took the command, so that a restarted engine does not send it again. */
+  public Future<Void> markAccepted(String commandId) {
+    return pool.preparedQuery("UPDATE commands SET status = 'accepted' WHERE command_id = ? AND status = 'dispatched'")
+        .execute(Tuple.of(commandId)).mapEmpty();
+  }
+
+  /**
+   * Records a worker's result unless one is there already. Yields the execution id when this
+   * result was the first for a step command, else null (unknown, direct or duplicate).
+   */
+  public Future<String> record(CommandResult result) {
+    return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"
+            + " WHERE command_id = ? AND result IS NULL AND execution_id IS NOT NULL")
+        .execute(Tuple.of(result.success() ? "completed" : "failed", result.toJson().encode(), result.commandId()))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(null)
+            : pool.preparedQuery("SELECT execution_id FROM commands WHERE command_id = ?")
+                .execute(Tuple.of(result.commandId()))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("execution_id")));
+  }
+
+  /** The rows of the given commands (any that exist). */
+  public Future<List<Command>> find(Collection<String> commandIds) {
+    if (commandIds.isEmpty()) {
+      return Future.succeededFuture(Collections.emptyList());
+    }
+    String marks = String.join(", ", Collections.nCopies(commandIds.size(), "?"));
+    return pool.preparedQuery("SELECT command_id, execution_id, status, result FROM commands WHERE command_id IN ("
+            + marks + ")")
+        .execute(Tuple.from(new ArrayList<Object>(commandIds)))
+        .map(rows -> {
+          List<Command> out = new ArrayList<>();
+          for (Row row : rows) {
+            out.add(new Command(row.getString("command_id"), row.getString("execution_id"), row.getString("status"),
+                Database.jsonObject(row, "result")));
+          }
+          return out;
+        });
+  }
+}

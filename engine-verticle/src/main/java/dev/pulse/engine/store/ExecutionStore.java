@@ -1,0 +1,184 @@
+package dev.pulse.engine.store;
+
+import dev.pulse.engine.decide.Action;
+import dev.pulse.engine.decide.Decision;
+import dev.pulse.engine.model.ExecutionState;
+import dev.pulse.storage.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code executions} table: rows, decisions and the lease that lets exactly one engine node
+ * drive each active execution ({@code owner}, {@code lease_until}).
+ */
+public final class ExecutionStore {
+
+  /** The statuses an engine drives. */
+  public static final String ACTIVE = "('pending', 'running', 'waiting_for_input')";
+  private static final String LEASE = "TIMESTAMPADD(MICROSECOND, ?, NOW(3))";
+  private static final String SUMMARY = "id, workflow_id, workflow_name, status, started_by, started_at, completed_at";
+
+  /** Thrown when a decision could not be stored because another node owns the execution now. */
+  public static final class LostOwnership extends RuntimeException {
+    public LostOwnership(String id) {
+      super("Execution " + id + " is driven by another engine node now", null, false, false);
+    }
+  }
+
+  /** Who drives an execution: its status, its owner and whether the owner's lease still runs. */
+  public record Lease(String status, String owner, boolean valid) {
+  }
+
+  private final Pool pool;
+  private final long leaseMicros;
+
+  public ExecutionStore(Pool pool, long leaseMs) {
+    this.pool = pool;
+    this.leaseMicros = leaseMs * 1000;
+  }
+
+  /** Creates a pending execution owned (leased) by {@code node}. */
+  public Future<Void> insert(ExecutionState state, JsonObject definition, String node) {
+    return pool.preparedQuery("INSERT INTO executions (id, workflow_id, status, started_by, started_at, logs,"
+            + " workflow_name, definition, state, owner, lease_until) VALUES (?, ?, ?, ?, NOW(), '[]', ?, ?, ?, ?, "
+            + LEASE + ")")
+        .execute(Tuple.from(Arrays.asList(state.executionId(), state.workflowId(), state.status().wire(),
+            state.startedBy(), state.workflowName(), definition.encode(),
+            StateCodec.toJson(state).encode(), node, leaseMicros)))
+        .mapEmpty();
+  }
+
+  /**
+   * Stores a decision in one transaction, fenced by ownership: the state, the appended log lines,
+   * the new commands (before they are sent) and the commands closed without a worker result.
+   * Fails with {@link LostOwnership} when {@code node} no longer owns the execution.
+   */
+  public Future<Void> save(Decision decision, String node, CommandStore commands, String requestedBy) {
+    ExecutionState state = decision.state();
+    LocalDateTime completed = state.completedAt() == null ? null
+        : LocalDateTime.ofInstant(Instant.ofEpochMilli(state.completedAt()), ZoneOffset.UTC);
+    return pool.withTransaction(connection -> connection
+        .preparedQuery("UPDATE executions SET status = ?, state = ?, completed_at = ?,"
+            + " logs = JSON_MERGE_PRESERVE(COALESCE(logs, JSON_ARRAY()), ?) WHERE id = ? AND owner = ?")
+        .execute(Tuple.from(Arrays.asList(state.status().wire(), StateCodec.toJson(state).encode(),
+            completed, StateCodec.logs(decision.logs()).encode(), state.executionId(), node)))
+        .compose(updated -> updated.rowCount() == 0
+            ? Future.failedFuture(new LostOwnership(state.executionId()))
+            : commands.insert(connection, state.executionId(), decision.actions(Action.Dispatch.class), requestedBy))
+        .compose(inserted -> commands.close(connection, decision.actions(Action.CloseCommand.class))));
+  }
+
+  /** The state of an active execution {@code node} owns, or null. */
+  public Future<Loaded> loadOwned(String id, String node) {
+    return pool.preparedQuery("SELECT id, workflow_id, workflow_name, started_by, definition, state FROM executions"
+            + " WHERE id = ? AND owner = ? AND status IN " + ACTIVE)
+        .execute(Tuple.of(id, node))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Loaded(row.getString("id"), row.getString("workflow_id"), row.getString("workflow_name"),
+              row.getString("started_by"), Database.jsonObject(row, "definition"), Database.jsonObject(row, "state"));
+        });
+  }
+
+  /** An execution row as loaded for driving. */
+  public record Loaded(String id, String workflowId, String workflowName, String startedBy, JsonObject definition,
+      JsonObject state) {
+  }
+
+  /** Who drives execution {@code id}, or null when there is no such execution. */
+  public Future<Lease> lease(String id) {
+    return pool.preparedQuery("SELECT status, owner, (lease_until IS NOT NULL AND lease_until > NOW(3)) AS valid"
+            + " FROM executions WHERE id = ?")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Lease(row.getString("status"), row.getString("owner"), Integer.valueOf(1).equals(
+              row.getInteger("valid")));
+        });
+  }
+
+  /** Takes one active execution over when it has no live owner; true when {@code node} owns it now. */
+  public Future<Boolean> claim(String id, String node) {
+    return pool.preparedQuery("UPDATE executions SET owner = ?, lease_until = " + LEASE + " WHERE id = ?"
+            + " AND status IN " + ACTIVE + " AND (owner IS NULL OR owner = ? OR lease_until IS NULL"
+            + " OR lease_until < NOW(3))")
+        .execute(Tuple.of(node, leaseMicros, id, node))
+        .map(updated -> updated.rowCount() > 0);
+  }
+
+  /** Takes over every active execution whose owner's lease ran out; yields the ids {@code node} owns. */
+  public Future<List<String>> claimExpiredAndListOwned(String node) {
+    return pool.preparedQuery("UPDATE executions SET owner = ?, lease_until = " + LEASE + " WHERE status IN "
+            + ACTIVE + " AND (owner IS NULL OR lease_until IS NULL OR lease_until < NOW(3))")
+        .execute(Tuple.of(node, leaseMicros))
+        .compose(claimed -> pool.preparedQuery("SELECT id FROM executions WHERE owner = ? AND status IN " + ACTIVE)
+            .execute(Tuple.of(node)))
+        .map(rows -> {
+          List<String> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getString("id")));
+          return ids;
+        });
+  }
+
+  /** Extends the lease of everything {@code node} drives. */
+  public Future<Integer> renew(String node) {
+    return pool.preparedQuery("UPDATE executions SET lease_until = " + LEASE + " WHERE owner = ? AND status IN "
+            + ACTIVE)
+        .execute(Tuple.of(leaseMicros, node))
+        .map(updated -> updated.rowCount());
+  }
+
+  /** Gives up everything {@code node} drives, so that another node takes it over at once. */
+  public Future<Integer> release(String node) {
+    return pool.preparedQuery("UPDATE executions SET owner = NULL, lease_until = NULL WHERE owner = ?"
+            + " AND status IN " + ACTIVE)
+        .execute(Tuple.of(node))
+        .map(updated -> updated.rowCount());
+  }
+
+  /** One execution with its definition snapshot, state and logs, or null. */
+  public Future<JsonObject> get(String id) {
+    return pool.preparedQuery("SELECT " + SUMMARY + ", definition, state, logs FROM executions WHERE id = ?")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : ExecutionViews.full(rows.iterator().next()));
+  }
+
+  /** Executions newest first, without definitions or logs. */
+  public Future<JsonArray> list(String status, String workflowId, int limit, int offset) {
+    List<Object> params = new ArrayList<>();
+    StringBuilder sql = new StringBuilder("SELECT " + SUMMARY + " FROM executions WHERE 1 = 1");
+    if (status != null) {
+      sql.append(" AND status = ?");
+      params.add(status);
+    }
+    if (workflowId != null) {
+      sql.append(" AND workflow_id = ?");
+      params.add(workflowId);
+    }
+    sql.append(" ORDER BY created_at DESC, id LIMIT ? OFFSET ?");
+    params.add(limit);
+    params.add(offset);
+    return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(row -> out.add(ExecutionViews.summary(row)));
+          return out;
+        });
+  }
+}

@@ -1,0 +1,57 @@
+package dev.pulse.engine.store;
+
+import dev.pulse.storage.Database;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+/** The API's JSON for executions, built from their rows. */
+final class ExecutionViews {
+
+  private ExecutionViews() {
+  }
+
+  /** The list form: no definition, steps or logs. */
+  static JsonObject summary(Row row) {
+    return new JsonObject().put("id", row.getString("id")).put("execution_id", row.getString("id"))
+        .put("workflow_id", row.getString("workflow_id")).put("workflow_name", row.getString("workflow_name"))
+        .put("status", row.getString("status")).put("started_by", row.getString("started_by"))
+        .put("started_at", Database.instant(row, "started_at"))
+        .put("completed_at", Database.instant(row, "completed_at"));
+  }
+
+  /**
+   * The full form: the summary, the definition snapshot, per-step state with per-worker results,
+   * the pending prompt (or null), the prompt answers and the logs in order.
+   */
+  static JsonObject full(Row row) {
+    JsonObject definition = Database.jsonObject(row, "definition");
+    JsonObject state = Database.jsonObject(row, "state");
+    JsonArray logs = Database.jsonArray(row, "logs");
+    state = state == null ? new JsonObject() : state;
+    return summary(row).put("definition", definition)
+        .put("params", state.getJsonObject("params", new JsonObject()))
+        .put("current_step", state.getInteger("current_step", -1))
+        .put("error", state.getString("error"))
+        .put("steps", state.getJsonArray("steps", new JsonArray()))
+        .put("prompt", pendingPrompt(row.getString("status"), definition, state))
+        .put("prompt_response", state.getString("prompt_response"))
+        .put("prompts", state.getJsonArray("prompts", new JsonArray()))
+        .put("logs", logs == null ? new JsonArray() : logs);
+  }
+
+  private static JsonObject pendingPrompt(String status, JsonObject definition, JsonObject state) {
+    if (!"waiting_for_input".equals(status) || definition == null) {
+      return null;
+    }
+    int current = state.getInteger("current_step", -1);
+    JsonArray steps = definition.getJsonArray("steps", new JsonArray());
+    JsonArray stepStates = state.getJsonArray("steps", new JsonArray());
+    if (current < 0 || current >= steps.size() || current >= stepStates.size()) {
+      return null;
+    }
+    JsonObject step = steps.getJsonObject(current);
+    return new JsonObject().put("message", step.getString("message")).put("options", step.getJsonArray("options"))
+        .put("step", current).put("name", stepStates.getJsonObject(current).getString("name"));
+  }
+}

@@ -1,0 +1,144 @@
+package dev.pulse.engine.store;
+
+import dev.pulse.engine.decide.LogEntry;
+import dev.pulse.engine.model.CommandOutcome;
+import dev.pulse.engine.model.ExecutionState;
+import dev.pulse.engine.model.ExecutionStatus;
+import dev.pulse.engine.model.PromptAnswer;
+import dev.pulse.engine.model.Step;
+import dev.pulse.engine.model.StepState;
+import dev.pulse.engine.model.StepStatus;
+import dev.pulse.engine.model.TargetState;
+import dev.pulse.engine.model.TargetStatus;
+import dev.pulse.contracts.Wire;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code executions.state} JSON: the runtime part of an execution, in the same snake_case
+ * shape the API returns for {@code steps}. The definition snapshot is stored beside it.
+ */
+public final class StateCodec {
+
+  private StateCodec() {
+  }
+
+  /** The JSON form of {@code state}. */
+  public static JsonObject toJson(ExecutionState state) {
+    JsonArray steps = new JsonArray();
+    for (int i = 0; i < state.steps().size(); i++) {
+      steps.add(step(state.step(i), state.stepState(i)));
+    }
+    JsonArray prompts = new JsonArray();
+    for (PromptAnswer answer : state.prompts()) {
+      prompts.add(new JsonObject().put("step", answer.step()).put("name", answer.name())
+          .put("message", answer.message()).put("options", new JsonArray(answer.options()))
+          .put("response", answer.response()).put("responded_by", answer.respondedBy())
+          .put("responded_at", iso(answer.respondedAt())));
+    }
+    return new JsonObject().put("status", state.status().wire()).put("current_step", state.current())
+        .put("params", Plain.json(state.params())).put("prompt_response", state.promptResponse())
+        .put("prompts", prompts).put("error", state.error()).put("started_at", iso(state.startedAt()))
+        .put("completed_at", iso(state.completedAt())).put("steps", steps);
+  }
+
+  private static JsonObject step(Step step, StepState state) {
+    JsonArray results = null;
+    if (state.targets() != null) {
+      results = new JsonArray();
+      for (TargetState target : state.targets()) {
+        results.add(target(target));
+      }
+    }
+    return new JsonObject().put("index", step.index()).put("name", step.name()).put("type", step.type().wire())
+        .put("status", state.status().wire()).put("started_at", iso(state.startedAt()))
+        .put("finished_at", iso(state.finishedAt())).put("error", state.error())
+        .put("wake_at", iso(state.wakeAt())).put("response", state.response())
+        .put("responded_by", state.respondedBy()).put("results", results);
+  }
+
+  private static JsonObject target(TargetState target) {
+    JsonObject json = new JsonObject().put("worker_id", target.workerId()).put("worker_name", target.workerName())
+        .put("command_id", target.commandId()).put("status", target.status().wire())
+        .put("deadline_at", iso(target.deadline()));
+    CommandOutcome outcome = target.outcome();
+    if (outcome != null) {
+      json.put("success", outcome.success()).put("exit_code", outcome.exitCode()).put("stdout", outcome.stdout())
+          .put("stderr", outcome.stderr()).put("duration", outcome.duration()).put("timed_out", outcome.timedOut())
+          .put("error", outcome.error());
+    }
+    return json;
+  }
+
+  /** Rebuilds an execution from its row: the snapshot's steps and the state JSON (null for a new one). */
+  public static ExecutionState fromJson(String id, String workflowId, String workflowName, String startedBy,
+      List<Step> steps, JsonObject json) {
+    JsonObject source = json == null ? new JsonObject() : json;
+    ExecutionState state = new ExecutionState(id, workflowId, workflowName, startedBy,
+        Plain.map(source.getJsonObject("params")), steps);
+    ExecutionStatus status = ExecutionStatus.parse(source.getString("status"));
+    state.status(status == null ? ExecutionStatus.PENDING : status).current(source.getInteger("current_step", -1))
+        .promptResponse(source.getString("prompt_response")).error(source.getString("error"))
+        .startedAt(millis(source.getString("started_at"))).completedAt(millis(source.getString("completed_at")));
+    for (Object item : source.getJsonArray("prompts", new JsonArray())) {
+      JsonObject p = (JsonObject) item;
+      state.prompts().add(new PromptAnswer(p.getInteger("step", 0), p.getString("name"), p.getString("message"),
+          Wire.strings(p.getJsonArray("options")), p.getString("response"), p.getString("responded_by"),
+          millis(p.getString("responded_at"))));
+    }
+    JsonArray stepsJson = source.getJsonArray("steps", new JsonArray());
+    for (int i = 0; i < stepsJson.size() && i < steps.size(); i++) {
+      readStep(stepsJson.getJsonObject(i), state.stepState(i));
+    }
+    return state;
+  }
+
+  private static void readStep(JsonObject json, StepState state) {
+    state.status(StepStatus.parse(json.getString("status"))).startedAt(millis(json.getString("started_at")))
+        .finishedAt(millis(json.getString("finished_at"))).error(json.getString("error"))
+        .wakeAt(millis(json.getString("wake_at"))).response(json.getString("response"))
+        .respondedBy(json.getString("responded_by"));
+    JsonArray results = json.getJsonArray("results");
+    if (results != null) {
+      List<TargetState> targets = new ArrayList<>();
+      for (Object item : results) {
+        JsonObject t = (JsonObject) item;
+        TargetStatus status = TargetStatus.parse(t.getString("status"));
+        CommandOutcome outcome = status == TargetStatus.RUNNING ? null : outcome(t);
+        targets.add(new TargetState(t.getString("worker_id"), t.getString("worker_name"), t.getString("command_id"),
+            status, millis(t.getString("deadline_at")), outcome));
+      }
+      state.targets(targets);
+    }
+  }
+
+  /** A command result (the worker's {@code command_result} JSON) as an outcome. */
+  public static CommandOutcome outcome(JsonObject result) {
+    return new CommandOutcome(result.getBoolean("success", false), result.getInteger("exit_code", -1),
+        result.getString("stdout", ""), result.getString("stderr", ""), result.getLong("duration", 0L),
+        result.getBoolean("timed_out", false), result.getString("error"));
+  }
+
+  /** Log lines as stored in {@code executions.logs}: {@code {timestamp, event, message, ...data}}. */
+  public static JsonArray logs(List<LogEntry> entries) {
+    JsonArray out = new JsonArray();
+    for (LogEntry entry : entries) {
+      JsonObject line = new JsonObject().put("timestamp", iso(entry.at())).put("event", entry.event())
+          .put("message", entry.message());
+      Plain.json(entry.data()).forEach(field -> line.put(field.getKey(), field.getValue()));
+      out.add(line);
+    }
+    return out;
+  }
+
+  static String iso(Long millis) {
+    return millis == null ? null : Instant.ofEpochMilli(millis).toString();
+  }
+
+  private static Long millis(String iso) {
+    return iso == null ? null : Instant.parse(iso).toEpochMilli();
+  }
+}

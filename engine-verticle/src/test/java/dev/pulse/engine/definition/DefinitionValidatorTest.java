@@ -1,0 +1,164 @@
+package dev.pulse.engine.definition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pulse.contracts.PulseException;
+import dev.pulse.engine.condition.RhinoConditions;
+import dev.pulse.engine.model.Step;
+import dev.pulse.engine.model.StepType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class DefinitionValidatorTest {
+
+  private final DefinitionValidator validator =
+      new DefinitionValidator(new RhinoConditions(RhinoConditions.DEFAULT_BUDGET_MS)::parseError);
+
+  private static JsonObject definition(JsonObject... steps) {
+    return new JsonObject().put("steps", new JsonArray(List.of((Object[]) steps)));
+  }
+
+  private static JsonObject execute() {
+    return new JsonObject().put("name", "Run").put("type", "execute").put("targets", new JsonArray().add("all"))
+        .put("command", "uptime");
+  }
+
+  private Map<String, String> problems(Object name, Object definition) {
+    return validator.problems(name, definition).stream()
+        .collect(Collectors.toMap(Problem::path, Problem::message, (a, b) -> a + " | " + b));
+  }
+
+  @Test
+  void specExampleIsValid() {
+    JsonObject example = new JsonObject("""
+        {"steps":[
+         {"name":"Update package list","type":"execute","targets":["all"],"command":"apt update"},
+         {"name":"User approval","type":"prompt","message":"Packages updated. Proceed with upgrade?","options":["Yes","No"]},
+         {"name":"Upgrade packages","type":"execute","targets":["all"],"command":"apt upgrade -y","condition":"promptResponse === 'Yes'"},
+         {"name":"Reboot confirmation","type":"prompt","message":"Upgrade complete. Reboot servers?","options":["Yes","No"]},
+         {"name":"Reboot servers","type":"execute","targets":["all"],"command":"reboot","condition":"promptResponse === 'Yes'"}]}""");
+    assertEquals(Map.of(), problems("Interactive update", example));
+  }
+
+  @Test
+  void missingOrBlankNameIsAProblem() {
+    assertEquals(Map.of("name", "name is required"), problems(null, definition(execute())));
+    assertEquals(Map.of("name", "name is required"), problems("  ", definition(execute())));
+  }
+
+  @Test
+  void definitionMustBeAnObjectWithNonEmptySteps() {
+    assertTrue(problems("w", "steps").containsKey("definition"));
+    assertTrue(problems("w", null).containsKey("definition"));
+    assertTrue(problems("w", new JsonObject()).containsKey("steps"));
+    assertTrue(problems("w", new JsonObject().put("steps", "x")).containsKey("steps"));
+    assertTrue(problems("w", new JsonObject().put("steps", new JsonArray())).containsKey("steps"));
+    assertTrue(problems("w", new JsonObject().put("steps", new JsonArray().add(3))).containsKey("steps[0]"));
+  }
+
+  @Test
+  void unknownOrMissingTypeIsAProblem() {
+    Map<String, String> found = problems("w", definition(new JsonObject().put("type", "shell"),
+        new JsonObject().put("name", "no type")));
+    assertTrue(found.get("steps[0].type").contains("unknown type 'shell'"), found.toString());
+    assertTrue(found.get("steps[1].type").contains("required"), found.toString());
+  }
+
+  @Test
+  void executeNeedsCommandAndNonEmptyStringTargets() {
+    Map<String, String> found = problems("w", definition(
+        new JsonObject().put("type", "execute"),
+        execute().put("command", " ").put("targets", new JsonArray()),
+        execute().put("targets", "all"),
+        execute().put("targets", new JsonArray().add("web").add(7).add(""))));
+    assertTrue(found.containsKey("steps[0].command"));
+    assertTrue(found.containsKey("steps[0].targets"));
+    assertTrue(found.containsKey("steps[1].command"));
+    assertTrue(found.containsKey("steps[1].targets"));
+    assertTrue(found.containsKey("steps[2].targets"));
+    assertTrue(found.containsKey("steps[3].targets[1]"));
+    assertTrue(found.containsKey("steps[3].targets[2]"));
+    assertEquals(7, found.size(), found.toString());
+  }
+
+  @Test
+  void promptNeedsMessageAndNonEmptyStringOptions() {
+    Map<String, String> found = problems("w", definition(
+        new JsonObject().put("type", "prompt").put("options", new JsonArray()),
+        new JsonObject().put("type", "prompt").put("message", "Go?").put("options", new JsonArray().add(1))));
+    assertTrue(found.containsKey("steps[0].message"));
+    assertTrue(found.get("steps[0].options").contains("non-empty array"));
+    assertTrue(found.containsKey("steps[1].options[0]"));
+    assertEquals(3, found.size(), found.toString());
+  }
+
+  @Test
+  void negativeOrAbsurdTimeoutIsAProblem() {
+    Map<String, String> found = problems("w", definition(execute().put("timeout", -1),
+        execute().put("timeout", DefinitionValidator.MAX_TIMEOUT_MS + 1), execute().put("timeout", "10s"),
+        execute().put("timeout", 1.5), execute().put("timeout", DefinitionValidator.MAX_TIMEOUT_MS)));
+    assertTrue(found.get("steps[0].timeout").contains("negative"));
+    assertTrue(found.get("steps[1].timeout").contains("24 h"));
+    assertTrue(found.get("steps[2].timeout").contains("whole number"));
+    assertTrue(found.get("steps[3].timeout").contains("whole number"));
+    assertEquals(4, found.size(), found.toString());
+  }
+
+  @Test
+  void waitNeedsSaneDuration() {
+    Map<String, String> found = problems("w", definition(new JsonObject().put("type", "wait"),
+        new JsonObject().put("type", "wait").put("duration", -5),
+        new JsonObject().put("type", "wait").put("duration", DefinitionValidator.MAX_DURATION_MS + 1),
+        new JsonObject().put("type", "wait").put("duration", 0)));
+    assertTrue(found.get("steps[0].duration").contains("required"));
+    assertTrue(found.get("steps[1].duration").contains("negative"));
+    assertTrue(found.get("steps[2].duration").contains("7 days"));
+    assertEquals(3, found.size(), found.toString());
+  }
+
+  @Test
+  void conditionThatDoesNotParseIsAProblemWithItsPath() {
+    Map<String, String> found = problems("w", definition(execute(), execute(),
+        execute().put("condition", "promptResponse === "), execute().put("condition", 42),
+        execute().put("condition", "promptResponse === 'Yes'")));
+    assertTrue(found.get("steps[2].condition").startsWith("condition does not parse"), found.toString());
+    assertTrue(found.containsKey("steps[3].condition"));
+    assertEquals(2, found.size(), found.toString());
+  }
+
+  @Test
+  void continueOnErrorMustBeBoolean() {
+    assertTrue(problems("w", definition(execute().put("continueOnError", "yes")))
+        .containsKey("steps[0].continueOnError"));
+  }
+
+  @Test
+  void everyProblemIsListedInOneFailure() {
+    PulseException failure = assertThrows(PulseException.class, () -> validator.require("",
+        definition(new JsonObject().put("type", "nope"), new JsonObject().put("type", "prompt"))));
+    assertEquals(400, failure.status());
+    assertEquals("The workflow definition has 4 problem(s)", failure.getMessage());
+    JsonArray list = ((JsonObject) failure.details()).getJsonArray("problems");
+    assertEquals(4, list.size());
+    assertEquals("name", list.getJsonObject(0).getString("path"));
+    assertEquals("steps[0].type", list.getJsonObject(1).getString("path"));
+  }
+
+  @Test
+  void parsedStepsCarryDefaults() {
+    List<Step> steps = StepParser.steps(definition(execute().putNull("name").put("condition", " "),
+        new JsonObject().put("type", "wait").put("duration", 10).put("continueOnError", true)));
+    assertEquals("Step 1", steps.get(0).name());
+    assertEquals(Step.DEFAULT_TIMEOUT_MS, steps.get(0).timeoutMs());
+    assertEquals(null, steps.get(0).condition());
+    assertEquals(StepType.WAIT, steps.get(1).type());
+    assertEquals(10, steps.get(1).durationMs());
+    assertTrue(steps.get(1).continueOnError());
+  }
+}
