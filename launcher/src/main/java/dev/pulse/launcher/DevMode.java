@@ -32,12 +32,13 @@ final class DevMode {
   static Launched start(JsonObject settings) {
     long began = System.nanoTime();
     ConfigReader reader = new ConfigReader(settings);
-    Preflight.server(reader, new HashSet<>(LaunchOptions.ALL_ROLES));
     Path dataDir = Path.of(reader.string("DATA_DIR", "data")).toAbsolutePath();
     settings.put("AUTH_MODE", reader.string("AUTH_MODE", "dev"));
     settings.put("PULSE_VERSION", Version.current());
     Secrets.ensure(settings, dataDir, "WORKER_API_KEY");
     Secrets.ensure(settings, dataDir, "SECRET_KEY");
+    Preflight.server(settings, new HashSet<>(LaunchOptions.ALL_ROLES), reader.string("DB_HOST", null) == null);
+    Preflight.worker(settings);
     EmbeddedMariaDb embedded = null;
     if (reader.string("DB_HOST", null) == null) {
       embedded = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), reader.string("DB_NAME", "pulse"));

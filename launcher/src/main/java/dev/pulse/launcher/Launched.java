@@ -52,7 +52,8 @@ public final class Launched implements AutoCloseable {
     closed = true;
     LOG.info("PULSE stopping");
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // Workers may let running commands finish for SHUTDOWN_GRACE_MS (30 s) before killing them.
+      vertx.close().toCompletionStage().toCompletableFuture().get(45, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }

@@ -43,9 +43,12 @@ public final class Main {
       System.err.println("pulse: " + e.getMessage());
       System.exit(2);
     } catch (NoClassDefFoundError e) {
-      System.err.println("pulse: this jar does not carry the '" + String.join(" ", Arrays.asList(args))
-          + "' role (pulse-worker.jar runs only 'worker'); use pulse.jar");
-      System.exit(2);
+      if (e.getMessage() != null && e.getMessage().startsWith("dev/pulse/")) {
+        System.err.println("pulse: this jar does not carry the '" + String.join(" ", Arrays.asList(args))
+            + "' role (pulse-worker.jar runs only 'worker'); use pulse.jar");
+        System.exit(2);
+      }
+      throw e;
     } catch (RuntimeException e) {
       ConfigException config = configCause(e);
       if (config != null) {

@@ -2,6 +2,9 @@ package dev.pulse.launcher;
 
 import dev.pulse.api.ApiConfig;
 import dev.pulse.contracts.ConfigReader;
+import dev.pulse.registry.RegistryConfig;
+import dev.pulse.worker.WorkerConfig;
+import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
@@ -14,9 +17,29 @@ final class Preflight {
   private Preflight() {
   }
 
-  static void server(ConfigReader settings, Set<String> roles) {
-    if (roles.contains("api")) {
-      ApiConfig.from(settings);
+  /**
+   * Checks the server roles' settings.
+   *
+   * @param embeddedDb true in dev mode without DB_HOST: the embedded database supplies the DB_*
+   *     keys later, so placeholders stand in for them here
+   */
+  static void server(JsonObject settings, Set<String> roles, boolean embeddedDb) {
+    JsonObject checked = settings.copy();
+    if (embeddedDb) {
+      checked.put("DB_HOST", "127.0.0.1").put("DB_PASSWORD", "embedded");
     }
+    ConfigReader reader = new ConfigReader(checked);
+    if (roles.contains("api")) {
+      ApiConfig.from(reader);
+    }
+    if (roles.contains("registry")) {
+      RegistryConfig.from(checked);
+    }
+  }
+
+  /** Checks a worker's settings (name and state directory are set per instance at deployment). */
+  static void worker(JsonObject settings) {
+    WorkerConfig.from(new ConfigReader(settings.copy().put("WORKER_NAME", "preflight")
+        .put("WORKER_STATE_DIR", "preflight")));
   }
 }

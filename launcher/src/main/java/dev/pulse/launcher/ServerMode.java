@@ -29,12 +29,12 @@ final class ServerMode {
       throw new ConfigException("AUTH_MODE=dev is for 'pulse dev' only; a server trusts SSO headers (AUTH_MODE=sso)");
     }
     settings.put("AUTH_MODE", "sso");
-    Preflight.server(reader, roles);
     settings.put("PULSE_VERSION", Version.current());
     Path dataDir = Path.of(reader.string("DATA_DIR", "data")).toAbsolutePath();
     DbConfig db = DbConfig.from(reader);
     Secrets.ensure(settings, dataDir, "WORKER_API_KEY");
     Secrets.ensure(settings, dataDir, "SECRET_KEY");
+    Preflight.server(settings, roles, false);
     Vertx vertx = ClusterFactory.join(reader, false);
     try {
       DevMode.migrate(vertx, db);

@@ -21,7 +21,9 @@ final class WorkerMode {
   /** Starts a worker node with already-merged settings (tests pass their own). */
   static Launched start(JsonObject settings, int instances) {
     ConfigReader reader = new ConfigReader(settings);
+    settings.put("PULSE_VERSION", Version.current());
     reader.required("WORKER_API_KEY", "the enrolment key the registry accepts (the server's WORKER_API_KEY)");
+    Preflight.worker(settings);
     Vertx vertx = ClusterFactory.join(reader, true);
     try {
       Workers.deploy(vertx, settings, instances);

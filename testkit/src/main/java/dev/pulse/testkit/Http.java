@@ -38,7 +38,7 @@ public final class Http implements AutoCloseable {
   /** Sends a request with optional JSON body and headers. */
   public Response send(HttpMethod method, String path, String body, Map<String, String> headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port)
-        .setURI(path);
+        .setURI(path).setIdleTimeout(15_000).setConnectTimeout(5_000);
     headers.forEach(options::putHeader);
     if (body != null) {
       options.putHeader("Content-Type", "application/json");
