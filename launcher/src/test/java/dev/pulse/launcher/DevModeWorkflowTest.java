@@ -1,0 +1,132 @@
+package dev.pulse.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pulse.testkit.Await;
+import dev.pulse.testkit.Http;
+import dev.pulse.testkit.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Dev mode with two real workers, driven through the REST API only. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DevModeWorkflowTest {
+
+  private static Launched pulse;
+  private static Http http;
+  private static ApiDriver api;
+  private static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = TestDatabase.dataDir().resolve("flow-" + UUID.randomUUID());
+    Files.createDirectories(dir);
+    JsonObject settings = Settings.defaults().put("DATA_DIR", dir.toString()).put("PORT", 0)
+        .put("HEARTBEAT_INTERVAL", 1).put("WORKER_NAME", "alpha").put("WORKER_CWD", dir.toString());
+    pulse = DevMode.start(settings);
+    Workers.deploy(pulse.vertx(), settings.copy().put("WORKER_NAME", "beta"), 1);
+    http = new Http(pulse.httpPort());
+    api = new ApiDriver(http);
+    Await.until(Duration.ofSeconds(30), "both workers online", () -> api.onlineWorkers() == 2 ? Boolean.TRUE : null);
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    pulse.close();
+  }
+
+  @Test
+  void interactiveUpdateRunsOnEveryWorkerAndFollowsTheAnswers() throws Exception {
+    Path file = dir.resolve("yes-no.txt");
+    String workflow = api.createWorkflow(ApiDriver.interactiveUpdate(file.toString()));
+    String execution = api.start(workflow);
+
+    JsonObject paused = api.awaitStatus(execution, "waiting_for_input", Duration.ofSeconds(30));
+    assertEquals("Packages updated. Proceed with upgrade?", paused.getJsonObject("prompt").getString("message"));
+    api.respond(execution, "Yes");
+    JsonObject second = Await.until(Duration.ofSeconds(30), "the reboot prompt", () -> {
+      JsonObject now = api.execution(execution);
+      JsonObject prompt = now.getJsonObject("prompt");
+      return prompt != null && prompt.getString("message").startsWith("Upgrade complete") ? now : null;
+    });
+    assertEquals("waiting_for_input", second.getString("status"));
+    api.respond(execution, "No");
+    JsonObject done = api.awaitStatus(execution, "completed", Duration.ofSeconds(30));
+
+    JsonArray steps = done.getJsonArray("steps");
+    assertEquals(List.of("completed", "completed", "completed", "completed", "skipped"),
+        steps.stream().map(step -> ((JsonObject) step).getString("status")).toList());
+    JsonArray upgraded = steps.getJsonObject(2).getJsonArray("results");
+    assertEquals(2, upgraded.size(), "the upgrade ran on both workers");
+    for (Object result : upgraded) {
+      JsonObject target = (JsonObject) result;
+      assertEquals(0, target.getInteger("exit_code"));
+      assertEquals("upgrade done\n", target.getString("stdout"));
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(2, lines.stream().filter(line -> line.startsWith("update-")).count());
+    assertEquals(2, lines.stream().filter(line -> line.startsWith("upgrade-")).count());
+    assertEquals(0, lines.stream().filter(line -> line.startsWith("reboot-")).count());
+    String logs = done.getJsonArray("logs").encode();
+    assertTrue(logs.contains("ada"), "the log records who answered: " + logs);
+  }
+
+  @Test
+  void answeringNoSkipsTheUpgrade() {
+    Path file = dir.resolve("no.txt");
+    String execution = api.start(api.createWorkflow(ApiDriver.interactiveUpdate(file.toString())));
+    api.awaitStatus(execution, "waiting_for_input", Duration.ofSeconds(30));
+    api.respond(execution, "No");
+    Await.until(Duration.ofSeconds(30), "the second prompt", () -> {
+      JsonObject prompt = api.execution(execution).getJsonObject("prompt");
+      return prompt != null && prompt.getString("message").startsWith("Upgrade complete") ? Boolean.TRUE : null;
+    });
+    api.respond(execution, "Yes");
+    JsonObject done = api.awaitStatus(execution, "completed", Duration.ofSeconds(30));
+    assertEquals(List.of("completed", "completed", "skipped", "completed", "completed"),
+        done.getJsonArray("steps").stream().map(step -> ((JsonObject) step).getString("status")).toList());
+  }
+
+  @Test
+  void answerThatIsNotAnOptionIs400AndNothingPendingIs409() {
+    String execution = api.start(api.createWorkflow(ApiDriver.interactiveUpdate(dir.resolve("bad.txt").toString())));
+    api.awaitStatus(execution, "waiting_for_input", Duration.ofSeconds(30));
+    Http.Response wrong = http.post("/api/executions/" + execution + "/respond", "{\"response\":\"Maybe\"}",
+        ApiDriver.ADMIN);
+    assertEquals(400, wrong.status(), wrong.body());
+    assertTrue(wrong.json().getString("error").contains("Yes"), wrong.body());
+    Http.Response cancel = http.post("/api/executions/" + execution + "/cancel", "{}", ApiDriver.ADMIN);
+    assertEquals(200, cancel.status(), cancel.body());
+    api.awaitStatus(execution, "cancelled", Duration.ofSeconds(15));
+    Http.Response late = http.post("/api/executions/" + execution + "/respond", "{\"response\":\"Yes\"}",
+        ApiDriver.ADMIN);
+    assertEquals(409, late.status(), late.body());
+  }
+
+  @Test
+  void invalidDefinitionListsEveryProblemWithItsPath() {
+    JsonObject bad = new JsonObject().put("name", "broken").put("definition", new JsonObject().put("steps",
+        new JsonArray().add(new JsonObject().put("type", "run"))
+            .add(new JsonObject().put("type", "execute").put("targets", new JsonArray().add("all")))
+            .add(new JsonObject().put("type", "prompt").put("message", "ok?").put("options", new JsonArray()))
+            .add(ApiDriver.execute("x", "true").put("condition", "promptResponse ==="))));
+    Http.Response response = http.post("/api/workflows", bad.encode(), ApiDriver.ADMIN);
+    assertEquals(400, response.status(), response.body());
+    List<String> paths = response.json().getJsonArray("problems").stream()
+        .map(problem -> ((JsonObject) problem).getString("path")).toList();
+    assertTrue(paths.containsAll(List.of("steps[0].type", "steps[1].command", "steps[2].options", "steps[3].condition")),
+        paths.toString());
+  }
+}
