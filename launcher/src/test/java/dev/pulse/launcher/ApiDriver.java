@@ -54,8 +54,12 @@ final class ApiDriver {
     return response.json().getString("id");
   }
 
+  /** One execution; a 503 (a component busy or failing over) is thrown as retryable. */
   JsonObject execution(String id) {
     Http.Response response = http.get("/api/executions/" + id, ADMIN);
+    if (response.status() == 503) {
+      throw new IllegalStateException("503 for execution " + id + ": " + response.body());
+    }
     assertEquals(200, response.status(), response.body());
     return response.json();
   }
