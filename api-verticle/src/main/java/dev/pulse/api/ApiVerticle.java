@@ -43,7 +43,7 @@ public class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     ConfigReader reader = new ConfigReader(config());
     ApiConfig config = ApiConfig.from(reader);
-    pool = Database.pool(vertx, DbConfig.from(reader));
+    pool = Database.pool(vertx, DbConfig.from(reader), "pulse-db-api");
     EngineClient engine = new EngineClient(vertx.eventBus(), config.busTimeoutMs());
     RegistryClient registry = new RegistryClient(vertx.eventBus(), config.busTimeoutMs());
     if (config.devAuth()) {

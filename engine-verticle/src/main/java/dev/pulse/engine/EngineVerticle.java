@@ -51,7 +51,7 @@ public class EngineVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = EngineConfig.from(config());
-    pool = Database.pool(vertx, settings.db());
+    pool = Database.pool(vertx, settings.db(), "pulse-db-engine");
     EventBus bus = vertx.eventBus();
     WorkflowStore workflows = new WorkflowStore(pool);
     ExecutionStore executions = new ExecutionStore(pool, settings.leaseMs());

@@ -63,7 +63,7 @@ final class DevMode {
   }
 
   static void migrate(Vertx vertx, DbConfig db) {
-    Pool pool = Database.pool(vertx, db);
+    Pool pool = Database.pool(vertx, db, "pulse-db-migrations");
     try {
       Migrations.apply(pool).await();
     } finally {

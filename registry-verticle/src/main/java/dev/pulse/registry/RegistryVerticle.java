@@ -39,7 +39,7 @@ public class RegistryVerticle extends VerticleBase {
     } catch (RuntimeException badConfig) {
       return Future.failedFuture(badConfig);
     }
-    pool = Database.pool(vertx, settings.db());
+    pool = Database.pool(vertx, settings.db(), "pulse-db-registry");
     Fleet fleet = new Fleet();
     WorkerClient workers = new WorkerClient(vertx.eventBus(), settings.busTimeoutMs());
     DirectCommands commands = new DirectCommands(fleet, pool, workers);

@@ -25,15 +25,24 @@ public final class Database {
   private Database() {
   }
 
-  /** A connection pool for the given database. */
+  /** A connection pool for the given database, named "pulse-db" in metrics. */
   public static Pool pool(Vertx vertx, DbConfig config) {
+    return pool(vertx, config, "pulse-db");
+  }
+
+  /**
+   * A connection pool for the given database.
+   *
+   * @param name the pool's name in metrics; one per owner, since meters with equal names collide
+   */
+  public static Pool pool(Vertx vertx, DbConfig config, String name) {
     MySQLConnectOptions connect = new MySQLConnectOptions()
         .setHost(config.host()).setPort(config.port()).setDatabase(config.database())
         .setUser(config.user()).setPassword(config.password())
         .setCharset("utf8mb4").setCollation("utf8mb4_general_ci")
         .setReconnectAttempts(0);
     PoolOptions pool = new PoolOptions().setMaxSize(config.poolSize()).setShared(false)
-        .setConnectionTimeout(5).setIdleTimeout(60).setName("pulse-db");
+        .setConnectionTimeout(5).setIdleTimeout(60).setName(name);
     // Timestamps are stored and read as UTC whatever the server's own zone is.
     return MySQLBuilder.pool().with(pool).connectingTo(connect).using(vertx)
         .withConnectHandler(connection -> connection.query("SET time_zone = '+00:00'").execute()
