@@ -101,8 +101,11 @@ class ApiVerticleTest {
     assertEquals("admin", user.getString("role"));
     assertEquals("Ada Admin", user.getString("display_name"));
     Pool pool = Database.pool(vertx, db);
-    var row = pool.preparedQuery("SELECT email, `groups`, last_login FROM users WHERE username = ?")
-        .execute(Tuple.of("ada")).await().iterator().next();
+    var row = dev.pulse.testkit.Await.until(java.time.Duration.ofSeconds(10), "ada's users row", () -> {
+      var rows = pool.preparedQuery("SELECT email, `groups`, last_login FROM users WHERE username = ?")
+          .execute(Tuple.of("ada")).await();
+      return rows.size() == 1 ? rows.iterator().next() : null;
+    });
     pool.close().await();
     assertEquals("ada@example.com", row.getString("email"));
     assertEquals("admin,ops", row.getString("groups"));

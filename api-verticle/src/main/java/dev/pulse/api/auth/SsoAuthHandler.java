@@ -41,7 +41,10 @@ public final class SsoAuthHandler implements Handler<RoutingContext> {
       return;
     }
     ctx.put(IDENTITY, identity);
-    users.seen(identity).onComplete(done -> ctx.next());
+    // Recording the visit must not hold the request: a WebSocket upgrade (the event-bus bridge)
+    // fails once the request has ended while waiting. A failed write is retried on the next visit.
+    users.seen(identity);
+    ctx.next();
   }
 
   private Identity identify(HttpServerRequest request) {

@@ -1,6 +1,5 @@
 package dev.pulse.api.auth;
 
-import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -13,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * requests per visit, so a user's row is written at most once a minute rather than per request.
  */
 public final class UserStore {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserStore.class);
 
   private static final long REFRESH_MS = 60_000;
 
@@ -42,6 +43,7 @@ public final class UserStore {
             lastWritten.put(identity.username(), now);
           }
         })
-        .recover(Database::unavailable);
+        .onFailure(failure -> LOG.warn("Could not record the visit of {}: {}", identity.username(),
+            failure.getMessage()));
   }
 }
