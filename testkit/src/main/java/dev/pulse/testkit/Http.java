@@ -31,7 +31,8 @@ public final class Http implements AutoCloseable {
   /** A client for http://127.0.0.1:port. */
   public Http(int port) {
     this.vertx = Vertx.vertx();
-    this.client = vertx.createHttpClient();
+    // A connection per request: a test must never wait on a connection the server closed.
+    this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     this.port = port;
   }
 
@@ -47,6 +48,7 @@ public final class Http implements AutoCloseable {
         .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
         .compose((HttpClientResponse response) -> response.body().map(buffer -> new Response(response.statusCode(),
             buffer.toString(), response.getHeader("Content-Type"), response.headers())))
+        .timeout(30, java.util.concurrent.TimeUnit.SECONDS)
         .await();
   }
 
