@@ -10,6 +10,9 @@ import dev.pulse.contracts.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -37,10 +40,26 @@ public final class ClusterFactory {
     String host = settings.string("EVENTBUS_HOST", "127.0.0.1");
     EventBusOptions eventBus = new EventBusOptions().setHost(host).setClusterPublicHost(host)
         .setPort(settings.port("EVENTBUS_PORT", 0, true));
+    if (settings.bool("EVENTBUS_TLS", false)) {
+      // Mutual TLS between nodes: each presents a certificate from the cluster's CA and accepts
+      // only peers that do. Hazelcast membership itself stays unauthenticated (see README).
+      eventBus.setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+          .setTrustOptions(new PemTrustOptions().addCertPath(readable(settings, "EVENTBUS_CA_FILE")))
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(readable(settings, "EVENTBUS_CERT_FILE"))
+              .setKeyPath(readable(settings, "EVENTBUS_KEY_FILE")));
+    }
     return Observability.builder(new VertxOptions().setEventBusOptions(eventBus))
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .await();
+  }
+
+  private static String readable(ConfigReader settings, String key) {
+    String path = settings.required(key, "a PEM file, needed because EVENTBUS_TLS=true");
+    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(path))) {
+      throw new ConfigException(key + " names a file PULSE cannot read: '" + path + "'");
+    }
+    return path;
   }
 
   static Config hazelcastConfig(ConfigReader settings, boolean liteMember) {
