@@ -43,6 +43,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
    * @param database the schema to create for PULSE
    */
   public static EmbeddedMariaDb start(Path dir, String database) {
+    return start(dir, database, 0);
+  }
+
+  /**
+   * Same as {@link #start(Path, String)} on a given port (0: a free one), so that a server
+   * stopped and started again is found where its clients left it.
+   */
+  public static EmbeddedMariaDb start(Path dir, String database, int fixedPort) {
     try {
       Path root = dir.toAbsolutePath().normalize();
       Files.createDirectories(root.resolve("tmp"));
@@ -56,7 +64,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         LOG.warn("DATA_DIR {} lies under the temp directory {}: the embedded MariaDB deletes such data at every"
             + " start; choose another DATA_DIR to keep it", root, tmp);
       }
-      int port = freePort();
+      int port = fixedPort > 0 ? fixedPort : freePort();
 
       DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
           .setPort(port)
