@@ -1,0 +1,131 @@
+// Drawing the pieces of one execution: summary, prompt card, step timeline, host × step grid, log.
+import { h, badge } from '../dom.js';
+import { dateTime, duration, time, toDate, words } from '../format.js';
+
+const STEP_WORDS = { completed: 'done', running: 'running', pending: 'pending', skipped: 'skipped', failed: 'failed' };
+
+export function summary(execution, { onCancel }) {
+  const started = toDate(execution.startedAt);
+  const ended = toDate(execution.completedAt);
+  const facts = h('dl', { class: 'facts facts-inline' },
+    fact('Status', badge(execution.status, 'execution-status')),
+    fact('Started by', execution.startedBy || '—'),
+    fact('Started', dateTime(execution.startedAt)),
+    fact(ended ? 'Finished' : 'Running for', ended ? dateTime(execution.completedAt)
+      : (started ? duration(Date.now() - started.getTime()) : '—')),
+    ended && started ? fact('Took', duration(ended.getTime() - started.getTime())) : null);
+  const cancel = execution.terminal ? null
+    : h('button', { type: 'button', class: 'danger', dataset: { testid: 'execution-cancel' }, onclick: onCancel }, 'Cancel execution');
+  return h('section', { class: 'card execution-summary', 'aria-label': 'Execution summary' },
+    facts, cancel ? h('div', { class: 'card-actions' }, cancel) : null, result(execution));
+}
+
+function result(execution) {
+  if (!execution.terminal) return null;
+  const failedSteps = execution.steps.filter((s) => s.status === 'failed').map((s) => s.name);
+  let text;
+  if (execution.status === 'completed') {
+    const ran = execution.steps.filter((s) => s.status === 'completed').length;
+    const skipped = execution.steps.filter((s) => s.status === 'skipped').length;
+    text = `Completed: ${ran} step${ran === 1 ? '' : 's'} done${skipped ? `, ${skipped} skipped` : ''}.`;
+  } else if (execution.status === 'cancelled') {
+    const why = (execution.error || '').replace(/^cancell?ed\s*/i, '');
+    text = `Cancelled${why ? ` ${why}` : ''}.`;
+  } else {
+    text = `Failed${failedSteps.length ? ` at ${failedSteps.join(', ')}` : ''}.${execution.error ? ` ${execution.error}` : ''}`;
+  }
+  return h('p', { class: `result result-${execution.status}`, role: 'status', dataset: { testid: 'execution-result', status: execution.status } }, text);
+}
+
+export function promptCard(prompt, { onAnswer }) {
+  const buttons = prompt.options.map((option) => h('button', {
+    type: 'button', class: 'primary', dataset: { testid: 'prompt-option', option: String(option) },
+    onclick: (e) => onAnswer(String(option), e.currentTarget),
+  }, String(option)));
+  const error = h('p', { class: 'form-error', role: 'alert', dataset: { testid: 'prompt-error' } });
+  return {
+    error,
+    el: h('section', { class: 'card prompt-card', role: 'region', 'aria-label': 'Waiting for your answer', dataset: { testid: 'prompt-card' } },
+      h('h2', {}, 'Waiting for your answer'),
+      h('p', { class: 'prompt-message', dataset: { testid: 'prompt-message' } }, prompt.message),
+      h('div', { class: 'prompt-options' }, buttons.length ? buttons : h('p', { class: 'muted' }, 'This prompt has no options.')),
+      error),
+  };
+}
+
+export function timeline(execution) {
+  return h('ol', { class: 'timeline', dataset: { testid: 'timeline' } }, execution.steps.map((s) => {
+    const waiting = s.type === 'prompt' && s.status === 'running' && execution.status === 'waiting_for_input';
+    const label = waiting ? 'waiting for answer' : (STEP_WORDS[s.status] || words(s.status));
+    return h('li', { class: `timeline-step step-${s.status}`, dataset: { testid: 'timeline-step', step: String(s.index), status: s.status } },
+      h('span', { class: 'timeline-marker', 'aria-hidden': 'true' }),
+      h('div', { class: 'timeline-body' },
+        h('div', { class: 'timeline-title' },
+          h('strong', {}, `${s.index + 1}. ${s.name}`), ' ',
+          h('span', { class: `badge badge-${s.status}`, dataset: { testid: 'step-status' } }, label)),
+        h('div', { class: 'muted small-text' }, stepDetail(s)),
+        s.condition ? h('div', { class: 'small-text' }, 'Runs only if ', h('code', {}, s.condition)) : null,
+        s.response ? h('div', { class: 'small-text', dataset: { testid: 'step-response' } },
+          `Answered “${s.response}”${s.respondedBy ? ` by ${s.respondedBy}` : ''}`) : null,
+        s.error ? h('div', { class: 'small-text error-text' }, s.error) : null));
+  }));
+}
+
+function stepDetail(s) {
+  const parts = [s.type];
+  if (s.type === 'execute' && s.command) parts.push(`$ ${s.command}`);
+  if (s.type === 'execute' && s.targets.length) parts.push(`on ${s.targets.join(', ')}`);
+  if (s.type === 'wait' && typeof s.duration === 'number') parts.push(`for ${duration(s.duration)}`);
+  if (s.type === 'prompt' && s.message) parts.push(s.message);
+  const started = toDate(s.startedAt);
+  const finished = toDate(s.finishedAt);
+  if (started) parts.push(`started ${time(s.startedAt)}`);
+  if (started && finished) parts.push(`took ${duration(finished.getTime() - started.getTime())}`);
+  return parts.join(' · ');
+}
+
+/** Hosts (rows) × execute steps (columns); each cell says how that host's command went. */
+export function grid(execution, { onSelect }) {
+  const steps = execution.steps.filter((s) => s.type === 'execute');
+  const hosts = new Map();
+  for (const s of steps) for (const t of s.hosts) if (!hosts.has(t.workerId)) hosts.set(t.workerId, t.workerName);
+  if (steps.length === 0) return null;
+  if (hosts.size === 0) return h('p', { class: 'muted', dataset: { testid: 'host-grid-empty' } }, 'No command has been sent to a worker yet.');
+  const head = h('tr', {}, h('th', { scope: 'col' }, 'Host'),
+    steps.map((s) => h('th', { scope: 'col' }, `${s.index + 1}. ${s.name}`)));
+  const rows = [...hosts.entries()].sort((a, b) => String(a[1]).localeCompare(String(b[1]))).map(([workerId, workerName]) => h('tr', {},
+    h('th', { scope: 'row' }, workerName),
+    steps.map((s) => {
+      const target = s.hosts.find((t) => t.workerId === workerId);
+      const status = target ? target.status : (s.status === 'skipped' ? 'skipped' : s.status === 'pending' ? 'pending' : 'none');
+      const text = target ? cellText(target) : (status === 'none' ? 'not targeted' : words(status));
+      const content = target
+        ? h('button', { type: 'button', class: `cell cell-${status}`, onclick: () => onSelect(s.index, workerId),
+          'aria-label': `${workerName}, ${s.name}: ${text}. Show output`, dataset: { testid: 'grid-cell', worker: workerName, step: String(s.index), status } }, text)
+        : h('span', { class: `cell cell-${status}`, dataset: { testid: 'grid-cell', worker: workerName, step: String(s.index), status } }, text);
+      return h('td', {}, content);
+    })));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'grid', dataset: { testid: 'host-grid' } },
+    h('caption', { class: 'sr-only' }, 'Hosts by execute step'), h('thead', {}, head), h('tbody', {}, rows)));
+}
+
+function cellText(target) {
+  if (target.status === 'running') return 'running';
+  if (target.timedOut) return 'timed out';
+  if (target.error && (target.exitCode === undefined || target.exitCode === -1)) return 'failed';
+  if (typeof target.exitCode === 'number') return `${target.status === 'completed' ? 'done' : 'failed'} (exit ${target.exitCode})`;
+  return words(target.status);
+}
+
+export function log(execution) {
+  if (execution.logs.length === 0) return null;
+  return h('details', { class: 'card log', dataset: { testid: 'execution-log' } },
+    h('summary', {}, `Log (${execution.logs.length} entries)`),
+    h('ol', { class: 'log-lines' }, execution.logs.map((entry) => h('li', {},
+      h('time', { class: 'muted' }, time(entry.at || entry.timestamp || entry.time)), ' ',
+      entry.message || entry.event || JSON.stringify(entry)))));
+}
+
+function fact(term, value) {
+  return h('div', { class: 'fact' }, h('dt', {}, term), h('dd', {}, value));
+}
