@@ -46,6 +46,14 @@ final class WorkerRoutes {
     router.delete("/api/workers/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
         .handler(replies.audited(200, new Replies.Audit("worker.delete", "worker",
             (ctx, reply) -> ctx.pathParam("id"), null), ctx -> registry.delete(ctx.pathParam("id"))));
+    router.post("/api/workers/:id/key/rotate").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
+        .handler(replies.audited(200, new Replies.Audit("worker.key.rotate", "worker",
+            (ctx, reply) -> reply.getString("worker_id", ctx.pathParam("id")), null),
+            ctx -> registry.rotateKey(ctx.pathParam("id"), ApiVerticle.caller(ctx))));
+    router.post("/api/workers/:id/key/revoke").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
+        .handler(replies.audited(200, new Replies.Audit("worker.key.revoke", "worker",
+            (ctx, reply) -> reply.getString("worker_id", ctx.pathParam("id")), null),
+            ctx -> registry.revokeKey(ctx.pathParam("id"), ApiVerticle.caller(ctx))));
     router.post("/api/workers/:id/command").handler(replies.audited(202, new Replies.Audit("command.run", "worker",
         (ctx, reply) -> ctx.pathParam("id"), ctx -> new JsonObject().put("command", Failures.body(ctx).getValue("command"))
             ), ctx -> {

@@ -59,6 +59,25 @@ public final class Addresses {
    */
   public static final String REGISTRY_RESULTS = PREFIX + "registry.results";
 
+  /**
+   * Consumed by the registry. {@code {worker_id, requested_by}} (an id or a name): replaces the
+   * worker's own key at once, the old one is refused from then on. A connected worker makes the
+   * new key itself on a signed {@code rotate_key} control message and proves it held the old one
+   * (see {@link dev.pulse.contracts.signing.WorkerKeyProof}); no key crosses the bus. Replies
+   * {@code {worker_id, name, rotated, delivered, message}}: {@code delivered} is false when the
+   * worker could not take a new key now, in which case it gets one when it next enrols with
+   * WORKER_API_KEY. Fails 404 for an unknown worker, 409 for a revoked one.
+   */
+  public static final String REGISTRY_KEY_ROTATE = PREFIX + "registry.key.rotate";
+
+  /**
+   * Consumed by the registry. {@code {worker_id, requested_by}} (an id or a name): clears the
+   * worker's key and marks it {@code revoked}: its connects and heartbeats are refused (401) at
+   * once, and WORKER_API_KEY cannot enrol that id or name again until the worker is deleted.
+   * Replies {@code {worker_id, name, revoked, status}}; fails 404 for an unknown worker.
+   */
+  public static final String REGISTRY_KEY_REVOKE = PREFIX + "registry.key.revoke";
+
   /** Consumed by the registry. Liveness probe for health checks; replies {@code {role}}. */
   public static final String REGISTRY_PING = PREFIX + "registry.ping";
 
@@ -106,8 +125,11 @@ public final class Addresses {
   // ------------------------------------------------------------------ worker
 
   /**
-   * Consumed by one worker. {@link CommandDispatch} ({@code execute_command}); replies
-   * {@code {accepted, queued}} at once, the result follows on the dispatch's {@code reply_to}.
+   * Consumed by one worker. {@link CommandDispatch} ({@code execute_command}), signed by a server
+   * node; replies {@code {accepted, queued}} at once, the result follows on the dispatch's
+   * {@code reply_to}. A dispatch that is unsigned, altered, for another worker, stale or outside
+   * the worker's allow-list fails 403 and never runs; its refusal is also reported as a
+   * {@link CommandResult} with an {@code error} to {@code reply_to}.
    */
   public static String workerExecute(String workerId) {
     return PREFIX + "worker." + workerId + ".execute";
@@ -115,7 +137,10 @@ public final class Addresses {
 
   /**
    * Consumed by one worker. Control messages {@code {type}}: {@code ping} (replies
-   * {@code pong}), {@code cancel} ({@code {command_id}}), {@code drain} (stop taking work).
+   * {@code pong}), {@code cancel} ({@code {command_id}}), {@code drain} (stop taking work),
+   * {@code rotate_key} ({@code {nonce}}; replies {@code {key_hash, proof}}) and {@code revoked}.
+   * Every type but {@code ping} must be signed for this worker
+   * ({@link dev.pulse.contracts.signing.DispatchSigner#signControl}), else it fails 403.
    */
   public static String workerControl(String workerId) {
     return PREFIX + "worker." + workerId + ".control";

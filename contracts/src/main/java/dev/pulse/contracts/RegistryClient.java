@@ -42,6 +42,21 @@ public final class RegistryClient extends BusClient {
     return request(Addresses.REGISTRY_DELETE, new JsonObject().put("worker_id", workerId), WHAT);
   }
 
+  /**
+   * Replaces a worker's own key (admin); yields {@code {worker_id, name, rotated, delivered, message}}.
+   * 404 for an unknown worker, 409 for a revoked one.
+   */
+  public Future<JsonObject> rotateKey(String workerId, String requestedBy) {
+    return request(Addresses.REGISTRY_KEY_ROTATE, new JsonObject().put("worker_id", workerId)
+        .put("requested_by", requestedBy), WHAT);
+  }
+
+  /** Revokes a worker's key (admin); yields {@code {worker_id, name, revoked, status}}, 404 when unknown. */
+  public Future<JsonObject> revokeKey(String workerId, String requestedBy) {
+    return request(Addresses.REGISTRY_KEY_REVOKE, new JsonObject().put("worker_id", workerId)
+        .put("requested_by", requestedBy), WHAT);
+  }
+
   /** Resolves step targets to workers; 404 naming unknown targets. */
   public Future<JsonArray> resolve(List<String> targets) {
     return request(Addresses.REGISTRY_RESOLVE, new JsonObject().put("targets", new JsonArray(targets)), WHAT)

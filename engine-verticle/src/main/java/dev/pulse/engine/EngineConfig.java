@@ -3,6 +3,8 @@ package dev.pulse.engine;
 import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.ConfigException;
 import dev.pulse.contracts.ConfigReader;
+import dev.pulse.contracts.signing.DispatchKeys;
+import dev.pulse.contracts.signing.DispatchSigner;
 import dev.pulse.engine.condition.RhinoConditions;
 import dev.pulse.storage.DbConfig;
 import io.vertx.core.json.JsonObject;
@@ -20,9 +22,11 @@ import io.vertx.core.json.JsonObject;
  *     default HEARTBEAT_INTERVAL × (OFFLINE_AFTER_MISSED + 1), the time the registry needs to
  *     call a silent worker offline, plus one interval
  * @param conditionBudgetMs ENGINE_CONDITION_BUDGET_MS (100): time budget of one condition
+ * @param dispatchSigner DISPATCH_PRIVATE_KEY (required; base64 PKCS#8 Ed25519, the launcher loads it from
+ *     DATA_DIR/secrets): signs every command sent to a worker; never logged
  */
 public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long renewMs, long claimMs,
-    long reconcileMs, long resultGraceMs, long conditionBudgetMs) {
+    long reconcileMs, long resultGraceMs, long conditionBudgetMs, DispatchSigner dispatchSigner) {
 
   /** Reads and checks the keys; fails with a {@link ConfigException} naming the bad one. */
   public static EngineConfig from(JsonObject json) {
@@ -40,6 +44,9 @@ public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long re
         config.number("ENGINE_CLAIM_INTERVAL_MS", 1_000, 100, 60_000),
         config.number("ENGINE_RECONCILE_INTERVAL_MS", 5_000, 100, 600_000),
         config.number("ENGINE_RESULT_GRACE_MS", heartbeatS * (missed + 1) * 1000, 0, 86_400_000),
-        config.number("ENGINE_CONDITION_BUDGET_MS", RhinoConditions.DEFAULT_BUDGET_MS, 10, 10_000));
+        config.number("ENGINE_CONDITION_BUDGET_MS", RhinoConditions.DEFAULT_BUDGET_MS, 10, 10_000),
+        new DispatchSigner(DispatchKeys.privateKey(config.required("DISPATCH_PRIVATE_KEY",
+            "the Ed25519 key commands are signed with (the launcher loads it from DATA_DIR/secrets)"),
+            "DISPATCH_PRIVATE_KEY")));
   }
 }

@@ -50,7 +50,11 @@ public class EngineVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    settings = EngineConfig.from(config());
+    try {
+      settings = EngineConfig.from(config());
+    } catch (RuntimeException badConfig) {
+      return Future.failedFuture(badConfig);
+    }
     pool = Database.pool(vertx, settings.db(), "pulse-db-engine");
     EventBus bus = vertx.eventBus();
     WorkflowStore workflows = new WorkflowStore(pool);
@@ -59,7 +63,8 @@ public class EngineVerticle extends VerticleBase {
     RhinoConditions conditions = new RhinoConditions(settings.conditionBudgetMs());
     Decider decider = new Decider(conditions, () -> UUID.randomUUID().toString(), settings.resultGraceMs());
     runner = RunnerFactory.create(vertx, node, decider, executions, commands,
-        new RegistryClient(bus, settings.busTimeoutMs()), new WorkerClient(bus, settings.busTimeoutMs()));
+        new RegistryClient(bus, settings.busTimeoutMs()),
+        new WorkerClient(bus, settings.busTimeoutMs(), settings.dispatchSigner()));
     WorkflowService workflowService = new WorkflowService(workflows,
         new DefinitionValidator(conditions::parseError), bus);
     ExecutionService executionService = new ExecutionService(runner, executions, workflows,
@@ -82,7 +87,7 @@ public class EngineVerticle extends VerticleBase {
         .on(EngineInternal.engineNode(node), executionService::forwarded);
     listen(bus, Addresses.EVENT_WORKER_UPDATE, update -> {
       String status = update.getString("status");
-      if ("offline".equals(status) || "deleted".equals(status)) {
+      if ("offline".equals(status) || "deleted".equals(status) || "revoked".equals(status)) {
         runner.workerGone(update.getString("worker_id"), status);
       }
     });

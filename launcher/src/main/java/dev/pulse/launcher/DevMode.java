@@ -37,8 +37,9 @@ final class DevMode {
     settings.put("PULSE_VERSION", Version.current());
     Secrets.ensure(settings, dataDir, "WORKER_API_KEY");
     Secrets.ensure(settings, dataDir, "SECRET_KEY");
+    Secrets.ensureDispatchKeys(settings, dataDir, true);
     Preflight.server(settings, new HashSet<>(LaunchOptions.ALL_ROLES), reader.string("DB_HOST", null) == null);
-    Preflight.worker(settings);
+    Preflight.worker(localWorker(settings));
     EmbeddedMariaDb embedded = null;
     if (reader.string("DB_HOST", null) == null) {
       embedded = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), reader.string("DB_NAME", "pulse"));
@@ -49,7 +50,7 @@ final class DevMode {
       DbConfig db = DbConfig.from(new ConfigReader(settings));
       migrate(vertx, db);
       int port = Roles.deployServer(vertx, settings, new HashSet<>(LaunchOptions.ALL_ROLES));
-      Workers.deploy(vertx, settings, 1);
+      Workers.deploy(vertx, localWorker(settings), 1);
       LOG.info("PULSE {} dev mode ready in {} ms: dashboard and API on http://localhost:{}", Version.current(),
           (System.nanoTime() - began) / 1_000_000, port);
       return new Launched(vertx, embedded, port, db);
@@ -60,6 +61,13 @@ final class DevMode {
       }
       throw e;
     }
+  }
+
+  /** The local worker's settings: the server's, with the public dispatch key but not the private one. */
+  private static JsonObject localWorker(JsonObject settings) {
+    JsonObject worker = settings.copy();
+    worker.remove("DISPATCH_PRIVATE_KEY");
+    return worker;
   }
 
   static void migrate(Vertx vertx, DbConfig db) {

@@ -2,6 +2,7 @@ package dev.pulse.launcher;
 
 import dev.pulse.api.ApiConfig;
 import dev.pulse.contracts.ConfigReader;
+import dev.pulse.engine.EngineConfig;
 import dev.pulse.registry.RegistryConfig;
 import dev.pulse.worker.WorkerConfig;
 import io.vertx.core.json.JsonObject;
@@ -35,11 +36,17 @@ final class Preflight {
     if (roles.contains("registry")) {
       RegistryConfig.from(checked);
     }
+    if (roles.contains("engine")) {
+      EngineConfig.from(checked);
+    }
   }
 
-  /** Checks a worker's settings (name and state directory are set per instance at deployment). */
+  /**
+   * Checks a worker's settings (name and state directory are set per instance at deployment),
+   * reading DISPATCH_PUBLIC_KEY_FILE now so that a missing or bad key file stops start-up here.
+   */
   static void worker(JsonObject settings) {
     WorkerConfig.from(new ConfigReader(settings.copy().put("WORKER_NAME", "preflight")
-        .put("WORKER_STATE_DIR", "preflight")));
+        .put("WORKER_STATE_DIR", "preflight"))).loadDispatchKeys();
   }
 }

@@ -34,6 +34,9 @@ final class ServerMode {
     DbConfig db = DbConfig.from(reader);
     Secrets.ensure(settings, dataDir, "WORKER_API_KEY");
     Secrets.ensure(settings, dataDir, "SECRET_KEY");
+    if (roles.contains("engine") || roles.contains("registry")) {
+      Secrets.ensureDispatchKeys(settings, dataDir, false);
+    }
     Preflight.server(settings, roles, false);
     Vertx vertx = ClusterFactory.join(reader, false);
     try {

@@ -46,7 +46,8 @@ class ClusterFleetTest {
          PulseProcess workers = PulseProcess.start(dir, dir.resolveSibling(cluster + "-workers.log"),
              Map.of("CLUSTER_NAME", cluster, "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1",
                  "EVENTBUS_HOST", "127.0.0.1", "WORKER_API_KEY", key, "HEARTBEAT_INTERVAL", "1",
-                 "WORKER_NAME", "fleet", "WORKER_GROUPS", "fleet,web", "DATA_DIR", dir.toString()),
+                 "WORKER_NAME", "fleet", "WORKER_GROUPS", "fleet,web", "DATA_DIR", dir.toString(),
+                 "DISPATCH_PUBLIC_KEY", settings.getString("DISPATCH_PUBLIC_KEY")),
              "worker", "--instances", "50")) {
       JsonArray online = Await.until(Duration.ofSeconds(120), "50 workers online (log " + dir + "-workers.log)", () -> {
         JsonArray list = new JsonArray(http.get("/api/workers", ADMIN).body());

@@ -51,7 +51,9 @@ class DashboardBrowserTest {
     port = freePort();
     JsonObject settings = settings();
     server = DevMode.start(settings);
-    Workers.deploy(server.vertx(), settings.copy().put("WORKER_NAME", "beta"), 1);
+    JsonObject beta = settings.copy().put("WORKER_NAME", "beta");
+    beta.remove("DISPATCH_PRIVATE_KEY");
+    Workers.deploy(server.vertx(), beta, 1);
   }
 
   @AfterAll
@@ -236,6 +238,8 @@ class DashboardBrowserTest {
       browser.element("[data-testid=execution-cancel-confirm]").click();
       browser.element("[data-testid=execution-result][data-status=cancelled]");
       assertTrue(browser.all("[data-testid=prompt-card]").isEmpty(), "a cancelled execution asks nothing");
+      browser.until("each host's output is labelled with its name", "['alpha', 'beta'].every(n => document.querySelector("
+          + "`[data-testid=output-pane][data-worker=${n}]`)?.textContent.includes('a warning'))");
       assertNoSidewaysScrolling(browser);
       browser.screenshot("execution-cancelled-employee-phone");
     }

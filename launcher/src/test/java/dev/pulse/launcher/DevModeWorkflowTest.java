@@ -27,12 +27,13 @@ class DevModeWorkflowTest {
   private static Http http;
   private static ApiDriver api;
   private static Path dir;
+  private static JsonObject settings;
 
   @BeforeAll
   static void start() throws Exception {
     dir = TestDatabase.dataDir().resolve("flow-" + UUID.randomUUID());
     Files.createDirectories(dir);
-    JsonObject settings = Settings.defaults().put("DATA_DIR", dir.toString()).put("PORT", 0)
+    settings = Settings.defaults().put("DATA_DIR", dir.toString()).put("PORT", 0)
         .put("HEARTBEAT_INTERVAL", 1).put("WORKER_NAME", "alpha").put("WORKER_CWD", dir.toString());
     pulse = DevMode.start(settings);
     Workers.deploy(pulse.vertx(), settings.copy().put("WORKER_NAME", "beta"), 1);
@@ -128,5 +129,36 @@ class DevModeWorkflowTest {
         .map(problem -> ((JsonObject) problem).getString("path")).toList();
     assertTrue(paths.containsAll(List.of("steps[0].type", "steps[1].command", "steps[2].options", "steps[3].condition")),
         paths.toString());
+  }
+
+  @Test
+  void cancelKillsTheRunningCommandOnItsWorker() throws Exception {
+    Path late = dir.resolve("late.txt");
+    String execution = api.start(api.createWorkflow(new JsonObject().put("name", "long").put("definition",
+        new JsonObject().put("steps", new JsonArray()
+            .add(ApiDriver.execute("long", "sleep 20; echo late >> " + late))))));
+    Await.until(Duration.ofSeconds(30), "the long step running on both workers", () -> {
+      JsonArray results = api.execution(execution).getJsonArray("steps").getJsonObject(0).getJsonArray("results");
+      return results != null && results.size() == 2 ? Boolean.TRUE : null;
+    });
+    Thread.sleep(500);  // let both shells start their sleep
+    Http.Response cancel = http.post("/api/executions/" + execution + "/cancel", "{}", ApiDriver.ADMIN);
+    assertEquals(200, cancel.status(), cancel.body());
+    api.awaitStatus(execution, "cancelled", Duration.ofSeconds(15));
+    Await.until(Duration.ofSeconds(15), "no sleep 20 left running", () -> ProcessHandle.allProcesses()
+        .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 20; echo late")) ? Boolean.TRUE : null);
+    Thread.sleep(1_000);
+    assertTrue(!Files.exists(late), "the cancelled command never reached its end");
+  }
+
+  @Test
+  void heartbeatOverHttpWithTheWorkerKeyIsRecorded() {
+    Http.Response response = http.post("/api/workers/heartbeat", new JsonObject().put("name", "alpha")
+        .put("metadata", new JsonObject().put("note", "from http")).encode(),
+        java.util.Map.of("X-API-Key", settings.getString("WORKER_API_KEY")));
+    assertEquals(200, response.status(), response.body());
+    Http.Response refused = http.post("/api/workers/heartbeat", new JsonObject().put("name", "alpha").encode(),
+        java.util.Map.of("X-API-Key", "wrong-key"));
+    assertEquals(401, refused.status(), refused.body());
   }
 }

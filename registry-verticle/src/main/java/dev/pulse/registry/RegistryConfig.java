@@ -1,6 +1,8 @@
 package dev.pulse.registry;
 
 import dev.pulse.contracts.ConfigReader;
+import dev.pulse.contracts.signing.DispatchKeys;
+import dev.pulse.contracts.signing.DispatchSigner;
 import dev.pulse.storage.DbConfig;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -14,9 +16,11 @@ import java.time.Duration;
  * @param busTimeoutMs BUS_TIMEOUT_MS (5000): how long a request to a worker waits
  * @param flushInterval REGISTRY_FLUSH_MS (1000): how often heartbeats are written to the database
  * @param db the DB_* keys
+ * @param dispatchSigner DISPATCH_PRIVATE_KEY (required; base64 PKCS#8 Ed25519): signs direct commands and
+ *     control messages; never logged
  */
 public record RegistryConfig(String workerApiKey, Duration heartbeatInterval, int offlineAfterMissed,
-    long busTimeoutMs, Duration flushInterval, DbConfig db) {
+    long busTimeoutMs, Duration flushInterval, DbConfig db, DispatchSigner dispatchSigner) {
 
   /** Parses the keys above; a bad value throws a one-line ConfigException naming the key. */
   public static RegistryConfig from(JsonObject json) {
@@ -30,7 +34,10 @@ public record RegistryConfig(String workerApiKey, Duration heartbeatInterval, in
         config.integer("OFFLINE_AFTER_MISSED", 3, 1, 1000),
         config.number("BUS_TIMEOUT_MS", 5000, 100, 600_000),
         Duration.ofMillis(config.number("REGISTRY_FLUSH_MS", 1000, 10, 60_000)),
-        DbConfig.from(config));
+        DbConfig.from(config),
+        new DispatchSigner(DispatchKeys.privateKey(config.required("DISPATCH_PRIVATE_KEY",
+            "the Ed25519 key commands are signed with (the launcher loads it from DATA_DIR/secrets)"),
+            "DISPATCH_PRIVATE_KEY")));
   }
 
   /** How long a worker may stay silent before it is offline. */

@@ -41,7 +41,7 @@ public class RegistryVerticle extends VerticleBase {
     }
     pool = Database.pool(vertx, settings.db(), "pulse-db-registry");
     Fleet fleet = new Fleet();
-    WorkerClient workers = new WorkerClient(vertx.eventBus(), settings.busTimeoutMs());
+    WorkerClient workers = new WorkerClient(vertx.eventBus(), settings.busTimeoutMs(), settings.dispatchSigner());
     DirectCommands commands = new DirectCommands(fleet, pool, workers);
     registry = new WorkerRegistry(settings, pool, fleet, vertx.eventBus(), workers, commands::workerLost);
     return registry.load()
@@ -53,6 +53,8 @@ public class RegistryVerticle extends VerticleBase {
               .on(Addresses.REGISTRY_HEARTBEAT, registry::heartbeat)
               .on(Addresses.REGISTRY_LIST, registry::list)
               .on(Addresses.REGISTRY_DELETE, registry::delete)
+              .on(Addresses.REGISTRY_KEY_ROTATE, registry::rotateKey)
+              .on(Addresses.REGISTRY_KEY_REVOKE, registry::revokeKey)
               .on(Addresses.REGISTRY_RESOLVE, registry::resolve)
               .on(Addresses.REGISTRY_COMMAND, commands::run)
               .on(Addresses.REGISTRY_COMMAND_GET, commands::get)

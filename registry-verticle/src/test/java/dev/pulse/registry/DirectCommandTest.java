@@ -10,11 +10,14 @@ import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.PulseException;
+import dev.pulse.contracts.signing.DispatchVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,9 @@ class DirectCommandTest {
             }))
         .compose(json -> {
           CommandDispatch dispatch = CommandDispatch.fromJson(json);
+          assertEquals(Optional.empty(), new DispatchVerifier(
+              List.of(RegistryHarness.DISPATCH_KEYS.getPublic()), 60_000).check(dispatch, "w-1"),
+              "signed for w-1 by the registry");
           assertEquals(commandId[0], dispatch.commandId());
           assertEquals("uptime", dispatch.command());
           assertNull(dispatch.executionId());

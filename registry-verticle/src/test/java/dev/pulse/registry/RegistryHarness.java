@@ -5,6 +5,7 @@ import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.Heartbeat;
 import dev.pulse.contracts.RegistryClient;
 import dev.pulse.contracts.WorkerConnect;
+import dev.pulse.contracts.signing.DispatchKeys;
 import dev.pulse.storage.Database;
 import dev.pulse.storage.DbConfig;
 import dev.pulse.storage.Migrations;
@@ -17,6 +18,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +26,8 @@ import java.util.List;
 final class RegistryHarness {
 
   static final String SHARED_KEY = "shared-enrolment-key-for-tests";
+  /** The dispatch key pair the registry signs with; stand-in workers verify with its public half. */
+  static final KeyPair DISPATCH_KEYS = DispatchKeys.generate();
 
   final Vertx vertx;
   final DbConfig db;
@@ -60,6 +64,7 @@ final class RegistryHarness {
 
   JsonObject config(JsonObject overrides) {
     return db.toConfig().put("WORKER_API_KEY", SHARED_KEY).put("BUS_TIMEOUT_MS", 1_000)
+        .put("DISPATCH_PRIVATE_KEY", DispatchKeys.base64(DISPATCH_KEYS.getPrivate()))
         .put("REGISTRY_FLUSH_MS", 100).mergeIn(overrides);
   }
 

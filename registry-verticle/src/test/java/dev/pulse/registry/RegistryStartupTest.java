@@ -30,8 +30,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RegistryStartupTest {
 
+  private static final String PRIVATE_KEY = dev.pulse.contracts.signing.DispatchKeys.base64(
+      RegistryHarness.DISPATCH_KEYS.getPrivate());
+
   private static JsonObject minimal() {
-    return new JsonObject().put("WORKER_API_KEY", "k").put("DB_HOST", "127.0.0.1").put("DB_PASSWORD", "p");
+    return new JsonObject().put("WORKER_API_KEY", "k").put("DB_HOST", "127.0.0.1").put("DB_PASSWORD", "p")
+        .put("DISPATCH_PRIVATE_KEY", PRIVATE_KEY);
   }
 
   @Test
@@ -62,6 +66,13 @@ class RegistryStartupTest {
     assertTrue(assertThrows(ConfigException.class, () -> RegistryConfig.from(minimal()
         .put("BUS_TIMEOUT_MS", -1))).getMessage().startsWith("BUS_TIMEOUT_MS"));
     assertFalse(RegistryConfig.from(minimal().put("WORKER_API_KEY", "s3cret")).toString().contains("s3cret"));
+    assertTrue(assertThrows(ConfigException.class, () -> RegistryConfig.from(minimal()
+        .putNull("DISPATCH_PRIVATE_KEY"))).getMessage().startsWith("DISPATCH_PRIVATE_KEY is required"));
+    ConfigException badKey = assertThrows(ConfigException.class, () -> RegistryConfig.from(minimal()
+        .put("DISPATCH_PRIVATE_KEY", "bm90IGEga2V5")));
+    assertTrue(badKey.getMessage().startsWith("DISPATCH_PRIVATE_KEY"), badKey.getMessage());
+    assertFalse(badKey.getMessage().contains("bm90IGEga2V5"));
+    assertFalse(RegistryConfig.from(minimal()).toString().contains(PRIVATE_KEY));
   }
 
   @Test
@@ -98,7 +109,7 @@ class RegistryStartupTest {
         client.heartbeat(new Heartbeat("w-1", "web-01", "k", List.of(), new JsonObject())),
         client.list(), client.delete("w-1"), client.resolve(List.of("all")),
         client.runCommand(new JsonObject().put("worker_id", "w-1").put("command", "uptime")),
-        client.command("c-1"),
+        client.command("c-1"), client.rotateKey("w-1", "ada"), client.revokeKey("w-1", "ada"),
         client.request(Addresses.REGISTRY_RESULTS, new JsonObject(), "registry"));
     Future.join(calls).onComplete(done -> ctx.verify(() -> {
       for (Future<?> call : calls) {

@@ -28,6 +28,12 @@ final class StandInWorker {
 
   /** Listens on the worker's execute and control addresses; {@code onExecute} makes the reply. */
   static Future<StandInWorker> start(Vertx vertx, String id, Function<JsonObject, Future<JsonObject>> onExecute) {
+    return start(vertx, id, onExecute, body -> Future.succeededFuture(new JsonObject().put("ok", true)));
+  }
+
+  /** Like {@link #start(Vertx, String, Function)}, with {@code onControl} making the control replies. */
+  static Future<StandInWorker> start(Vertx vertx, String id, Function<JsonObject, Future<JsonObject>> onExecute,
+      Function<JsonObject, Future<JsonObject>> onControl) {
     StandInWorker worker = new StandInWorker(vertx, id);
     MessageConsumer<JsonObject> execute = vertx.eventBus().consumer(Addresses.workerExecute(id), message -> {
       worker.firstDispatch.tryComplete(message.body());
@@ -36,7 +42,8 @@ final class StandInWorker {
     });
     MessageConsumer<JsonObject> control = vertx.eventBus().consumer(Addresses.workerControl(id), message -> {
       worker.firstControl.tryComplete(message.body());
-      message.reply(new JsonObject().put("ok", true));
+      onControl.apply(message.body()).onSuccess(message::reply)
+          .onFailure(failure -> BusEndpoint.fail(Addresses.workerControl(id), message, failure));
     });
     return Future.all(execute.completion(), control.completion()).map(worker);
   }

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.contracts.Addresses;
+import dev.pulse.contracts.signing.DispatchVerifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,9 @@ class WorkerDirectoryTest {
         })
         .compose(control -> {
           assertEquals("drain", control.getString("type"));
+          assertEquals(Optional.empty(), new DispatchVerifier(
+              List.of(RegistryHarness.DISPATCH_KEYS.getPublic()), 60_000).checkControl(control, "w-1"),
+              "signed for w-1");
           return registry.events.next("w-1", "deleted");
         })
         .compose(deleted -> registry.count("SELECT COUNT(*) FROM workers"))

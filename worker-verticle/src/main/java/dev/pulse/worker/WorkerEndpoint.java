@@ -5,35 +5,54 @@ import dev.pulse.contracts.BusEndpoint;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
+import dev.pulse.contracts.signing.WorkerKeyProof;
 import dev.pulse.worker.exec.CommandScheduler;
+import dev.pulse.worker.guard.CommandGate;
 import dev.pulse.worker.outbox.ResultOutbox;
 import dev.pulse.worker.registry.RegistryLink;
 import dev.pulse.worker.state.StateStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Supplier;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
-/** The worker's two addresses: command dispatches and control messages ({@code ping}, {@code cancel}, {@code drain}). */
+/**
+ * The worker's two addresses: command dispatches and control messages ({@code ping}, {@code cancel},
+ * {@code drain}, {@code rotate_key}, {@code revoked}). Nothing runs and nothing changes unless the
+ * {@link CommandGate} admits it.
+ */
 final class WorkerEndpoint {
+
+  private static final int REMEMBERED_NONCES = 1000;
 
   private final String workerId;
   private final WorkerConfig config;
   private final CommandScheduler scheduler;
   private final ResultOutbox outbox;
-  private final Supplier<RegistryLink.State> standing;
+  private final RegistryLink link;
+  private final CommandGate gate;
   private final BusEndpoint endpoint;
+  private final Set<String> usedNonces = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED_NONCES;
+    }
+  });
 
   WorkerEndpoint(EventBus bus, String workerId, WorkerConfig config, CommandScheduler scheduler, ResultOutbox outbox,
-      Supplier<RegistryLink.State> standing) {
+      RegistryLink link, CommandGate gate) {
     this.workerId = workerId;
     this.config = config;
     this.scheduler = scheduler;
     this.outbox = outbox;
-    this.standing = standing;
+    this.link = link;
+    this.gate = gate;
     this.endpoint = new BusEndpoint(bus)
         .on(Addresses.workerExecute(workerId), body -> Future.succeededFuture(execute(body)))
-        .on(Addresses.workerControl(workerId), body -> Future.succeededFuture(control(body)));
+        .on(Addresses.workerControl(workerId), this::control);
   }
 
   /** Completes when both consumers are registered. */
@@ -46,7 +65,16 @@ final class WorkerEndpoint {
   }
 
   private JsonObject execute(JsonObject body) {
-    switch (standing.get()) {
+    CommandDispatch dispatch;
+    try {
+      dispatch = CommandDispatch.fromJson(body);
+    } catch (ClassCastException e) {
+      throw PulseException.badRequest("execute_command has a field of the wrong type");
+    }
+    gate.verify(dispatch);
+    dispatch = validate(dispatch, body);
+    gate.allowed(dispatch);
+    switch (link.state()) {
       case REFUSED -> throw new PulseException(ErrorCodes.FORBIDDEN, "worker not enrolled");
       case CONNECTING -> throw new PulseException(ErrorCodes.UNAVAILABLE,
           "worker " + config.name() + " is not connected to the registry yet; try again shortly");
@@ -54,7 +82,6 @@ final class WorkerEndpoint {
         // admitted below
       }
     }
-    CommandDispatch dispatch = validate(body);
     JsonObject reply = scheduler.submit(dispatch);
     if (reply.getBoolean("duplicate", false)) {
       outbox.retryNow(dispatch.commandId());
@@ -62,13 +89,7 @@ final class WorkerEndpoint {
     return reply;
   }
 
-  private CommandDispatch validate(JsonObject body) {
-    CommandDispatch dispatch;
-    try {
-      dispatch = CommandDispatch.fromJson(body);
-    } catch (ClassCastException e) {
-      throw PulseException.badRequest("execute_command has a field of the wrong type");
-    }
+  private CommandDispatch validate(CommandDispatch dispatch, JsonObject body) {
     if (dispatch.commandId() == null || !StateStore.SAFE_ID.matcher(dispatch.commandId()).matches()) {
       throw PulseException.badRequest("command_id is required: 1-128 letters, digits, '.', '_' or '-'");
     }
@@ -78,38 +99,53 @@ final class WorkerEndpoint {
     if (dispatch.replyTo() == null || dispatch.replyTo().isBlank()) {
       throw PulseException.badRequest("reply_to is required: the address the result goes to");
     }
-    if (dispatch.workerId() != null && !dispatch.workerId().equals(workerId)) {
-      throw PulseException.badRequest("this dispatch is for worker " + dispatch.workerId() + ", not " + workerId);
-    }
     long timeout = body.getValue("timeout") instanceof Number given && given.longValue() > 0
         ? given.longValue() : config.defaultTimeoutMs();
     return new CommandDispatch(dispatch.commandId(), dispatch.executionId(), dispatch.stepIndex(), workerId,
         dispatch.command(), timeout, dispatch.cwd(), dispatch.env(), dispatch.replyTo());
   }
 
-  private JsonObject control(JsonObject body) {
-    String type = body.getString("type", "");
+  private Future<JsonObject> control(JsonObject body) {
+    String type = body.getValue("type") instanceof String text ? text : "";
+    if (type.equals("ping")) {
+      return Future.succeededFuture(new JsonObject().put("type", "pong").put("worker_id", workerId));
+    }
+    gate.verifyControl(body);
     switch (type) {
-      case "ping":
-        return new JsonObject().put("type", "pong").put("worker_id", workerId);
-      case "cancel": {
-        String commandId = body.getString("command_id");
-        if (commandId == null) {
-          throw PulseException.badRequest("cancel needs command_id");
-        }
-        String was = scheduler.cancel(commandId);
-        if (was == null) {
-          throw PulseException.notFound("command " + commandId + " is neither running nor queued on worker "
-              + config.name());
-        }
-        return new JsonObject().put("ok", true).put("command_id", commandId).put("was", was);
-      }
+      case "cancel":
+        return Future.succeededFuture(cancel(body));
       case "drain":
         scheduler.drain();
-        return new JsonObject().put("ok", true).put("running", scheduler.runningCount())
-            .put("queued", scheduler.queuedCount());
+        return Future.succeededFuture(new JsonObject().put("ok", true).put("running", scheduler.runningCount())
+            .put("queued", scheduler.queuedCount()));
+      case WorkerKeyProof.ROTATE_KEY: {
+        String nonce = body.getValue("nonce") instanceof String text ? text : null;
+        if (nonce == null || nonce.isBlank()) {
+          throw PulseException.badRequest("rotate_key needs a nonce");
+        }
+        if (!usedNonces.add(nonce)) {
+          throw PulseException.conflict("this rotate_key was already answered");
+        }
+        return link.rotateKey(nonce);
+      }
+      case WorkerKeyProof.REVOKED:
+        return link.revoked().map(new JsonObject().put("ok", true));
       default:
-        throw PulseException.badRequest("unknown control type '" + type + "': use ping, cancel or drain");
+        throw PulseException.badRequest("unknown control type '" + type
+            + "': use ping, cancel, drain, rotate_key or revoked");
     }
+  }
+
+  private JsonObject cancel(JsonObject body) {
+    String commandId = body.getValue("command_id") instanceof String text ? text : null;
+    if (commandId == null) {
+      throw PulseException.badRequest("cancel needs command_id");
+    }
+    String was = scheduler.cancel(commandId);
+    if (was == null) {
+      throw PulseException.notFound("command " + commandId + " is neither running nor queued on worker "
+          + config.name());
+    }
+    return new JsonObject().put("ok", true).put("command_id", commandId).put("was", was);
   }
 }

@@ -6,8 +6,11 @@ import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.ConfigReader;
 import dev.pulse.contracts.RegistryClient;
+import dev.pulse.contracts.signing.DispatchKeys;
+import dev.pulse.contracts.signing.DispatchVerifier;
 import dev.pulse.worker.exec.CommandScheduler;
 import dev.pulse.worker.exec.RunSettings;
+import dev.pulse.worker.guard.CommandGate;
 import dev.pulse.worker.outbox.ResultOutbox;
 import dev.pulse.worker.registry.RegistryLink;
 import dev.pulse.worker.registry.SystemMetrics;
@@ -17,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,10 +46,11 @@ public class WorkerVerticle extends VerticleBase {
   private CommandScheduler scheduler;
   private RegistryLink link;
   private WorkerEndpoint endpoint;
+  private List<PublicKey> trusted = List.of();
 
   /** Loaded from the state directory before anything else starts. */
   private record Loaded(Identity identity, List<JsonObject> outbox, List<JsonObject> inflight,
-      SystemMetrics metrics) {
+      SystemMetrics metrics, List<PublicKey> dispatchKeys) {
   }
 
   @Override
@@ -59,11 +64,14 @@ public class WorkerVerticle extends VerticleBase {
     files = vertx.createSharedWorkerExecutor("pulse-worker-files-" + config.name(), 2);
     return files.executeBlocking(() -> {
       store.prepare();
+      List<PublicKey> keys = config.loadDispatchKeys();
       return new Loaded(store.loadOrCreateIdentity(config.name()), store.listOutbox(), store.listInflight(),
-          new SystemMetrics());
+          new SystemMetrics(), keys);
     }, true).compose(this::assemble).onFailure(e -> closeExecutors()).onSuccess(identity -> LOG.info(
-        "Worker {} ({}) ready: groups {}, {} concurrent, queue {}", config.name(), identity.workerId(),
-        config.groups(), config.maxConcurrent(), config.queueSize()));
+        "Worker {} ({}) ready: groups {}, {} concurrent, queue {}; runs only commands signed by dispatch key {}{}",
+        config.name(), identity.workerId(), config.groups(), config.maxConcurrent(), config.queueSize(),
+        fingerprints(), config.allowedCommands().size() == 0 ? ""
+            : " and matching one of " + config.allowedCommands().size() + " allowed patterns"));
   }
 
   private Future<Identity> assemble(Loaded loaded) {
@@ -85,7 +93,10 @@ public class WorkerVerticle extends VerticleBase {
     link = new RegistryLink(vertx, new RegistryClient(vertx.eventBus(), config.busTimeoutMs()), config,
         loaded.identity(), this::saveIdentity, this::taskFacts,
         facts -> files.executeBlocking(() -> loaded.metrics().read(facts), false));
-    endpoint = new WorkerEndpoint(vertx.eventBus(), workerId, config, scheduler, outbox, link::state);
+    trusted = loaded.dispatchKeys();
+    CommandGate gate = new CommandGate(new DispatchVerifier(trusted, config.dispatchMaxAgeMs()),
+        config.allowedCommands(), workerId, config.name(), new BusClient(vertx.eventBus(), config.busTimeoutMs()));
+    endpoint = new WorkerEndpoint(vertx.eventBus(), workerId, config, scheduler, outbox, link, gate);
     return endpoint.ready().onSuccess(v -> {
       outbox.start();
       link.start();
@@ -112,6 +123,10 @@ public class WorkerVerticle extends VerticleBase {
       outbox.add(dispatch.commandId(), dispatch.replyTo(), CommandResult.notRun(dispatch, workerId,
           "the worker restarted before the command finished").toJson());
     }
+  }
+
+  private String fingerprints() {
+    return String.join(", ", trusted.stream().map(DispatchKeys::fingerprint).toList());
   }
 
   private Future<Void> saveIdentity(Identity identity) {

@@ -5,6 +5,8 @@ import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.OutputChunk;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.WorkerClient;
+import dev.pulse.contracts.signing.DispatchKeys;
+import dev.pulse.contracts.signing.DispatchSigner;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,6 +14,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +31,10 @@ import java.util.function.BooleanSupplier;
 final class WorkerHarness {
 
   static final String ENROLMENT_KEY = "enrolment-key-for-tests";
+  /** The server nodes' dispatch key pair; the worker trusts its public half. */
+  static final KeyPair DISPATCH_KEYS = DispatchKeys.generate();
+  /** Signs like the engine and the registry do. */
+  static final DispatchSigner SIGNER = new DispatchSigner(DISPATCH_KEYS.getPrivate());
 
   final Vertx vertx;
   final Path stateDir;
@@ -110,7 +117,8 @@ final class WorkerHarness {
     return new JsonObject().put("WORKER_NAME", "test-worker").put("WORKER_GROUPS", "web,db")
         .put("WORKER_API_KEY", ENROLMENT_KEY).put("WORKER_STATE_DIR", stateDir.toString())
         .put("WORKER_CWD", workDir.toString()).put("HEARTBEAT_INTERVAL_MS", 300).put("KILL_GRACE_MS", 300)
-        .put("BUS_TIMEOUT_MS", 2000).put("SHUTDOWN_GRACE_MS", 1000).put("RESULT_RETRY_MAX_MS", 500);
+        .put("BUS_TIMEOUT_MS", 2000).put("SHUTDOWN_GRACE_MS", 1000).put("RESULT_RETRY_MAX_MS", 500)
+        .put("DISPATCH_PUBLIC_KEY", DispatchKeys.base64(DISPATCH_KEYS.getPublic()));
   }
 
   WorkerHarness deploy() {
@@ -156,13 +164,23 @@ final class WorkerHarness {
   }
 
   Future<JsonObject> dispatch(String toWorker, CommandDispatch dispatch) {
-    return new WorkerClient(vertx.eventBus(), 5000).execute(new CommandDispatch(dispatch.commandId(),
+    return new WorkerClient(vertx.eventBus(), 5000, SIGNER).execute(new CommandDispatch(dispatch.commandId(),
         dispatch.executionId(), dispatch.stepIndex(), toWorker, dispatch.command(), dispatch.timeout(),
         dispatch.cwd(), dispatch.env(), dispatch.replyTo()));
   }
 
   Future<JsonObject> control(JsonObject message) {
-    return new WorkerClient(vertx.eventBus(), 5000).control(workerId, message);
+    return new WorkerClient(vertx.eventBus(), 5000, SIGNER).control(workerId, message);
+  }
+
+  /** Puts a body straight onto the worker's execute address, as any process on the bus could. */
+  Future<JsonObject> rawExecute(JsonObject body) {
+    return new WorkerClient(vertx.eventBus(), 5000).request(Addresses.workerExecute(workerId), body, "worker");
+  }
+
+  /** Puts a body straight onto the worker's control address. */
+  Future<JsonObject> rawControl(JsonObject body) {
+    return new WorkerClient(vertx.eventBus(), 5000).request(Addresses.workerControl(workerId), body, "worker");
   }
 
   /** The first result of a command, waiting up to 20 s. */

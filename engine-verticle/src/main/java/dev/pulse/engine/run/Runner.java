@@ -86,11 +86,13 @@ public final class Runner {
     return drivers.get(id);
   }
 
-  /** Drives a new execution whose row this node just inserted and owns. */
+  /**
+   * Drives a new execution whose row this node just inserted and owns. The scan may have seen the
+   * committed row first and loaded it already: then that driver is the one, so that an execution
+   * never has two drivers deciding (and dispatching) side by side.
+   */
   Driver adopt(ExecutionState state) {
-    Driver driver = new Driver(this, state);
-    drivers.put(state.executionId(), driver);
-    return driver;
+    return drivers.computeIfAbsent(state.executionId(), id -> new Driver(this, state));
   }
 
   /** The driver of {@code id}, loading it when this node owns the row; fails NotDriven otherwise. */
@@ -105,7 +107,7 @@ public final class Runner {
     }
     Future<Driver> load = executions.loadOwned(id, node)
         .compose(row -> row == null || closing ? Future.<Driver>failedFuture(new Driver.NotDriven(id))
-            : Future.succeededFuture(resume(row)))
+            : Future.succeededFuture(drivers.containsKey(id) ? drivers.get(id) : resume(row)))
         .andThen(done -> loading.remove(id));
     loading.put(id, load);
     return load;

@@ -66,12 +66,13 @@ final class CommandStore {
         .recover(Database::unavailable);
   }
 
-  /** At start: fails the waiting direct commands of workers that are offline or gone. */
+  /** At start: fails the waiting direct commands of workers that are offline, revoked or gone. */
   Future<Integer> markOrphansLost(JsonObject marker) {
     return pool.preparedQuery("UPDATE commands c LEFT JOIN workers w ON w.id = c.worker_id"
             + " SET c.status = 'failed', c.completed_at = NOW(3),"
             + " c.result = JSON_SET(?, '$.command_id', c.command_id, '$.worker_id', c.worker_id)"
-            + " WHERE c.execution_id IS NULL AND c.status = 'dispatched' AND (w.id IS NULL OR w.status = 'offline')")
+            + " WHERE c.execution_id IS NULL AND c.status = 'dispatched'"
+            + " AND (w.id IS NULL OR w.status IN ('offline', 'revoked'))")
         .execute(Tuple.of(marker.encode()))
         .map(rows -> rows.rowCount())
         .recover(Database::unavailable);

@@ -76,6 +76,9 @@ public final class DirectCommands {
     if (WorkerStatus.OFFLINE.equals(worker.status())) {
       throw PulseException.conflict("worker '" + worker.name() + "' is offline");
     }
+    if (WorkerStatus.REVOKED.equals(worker.status())) {
+      throw PulseException.conflict("worker '" + worker.name() + "' is revoked");
+    }
     if (WorkerStatus.DRAINING.equals(worker.status())) {
       throw PulseException.conflict("worker '" + worker.name() + "' is draining and takes no new work");
     }
@@ -130,7 +133,8 @@ public final class DirectCommands {
 
   /** Fails the waiting commands of a worker that went offline or was deleted. */
   public void workerLost(Worker worker) {
-    String what = WorkerStatus.OFFLINE.equals(worker.status()) ? "went offline" : "was deleted";
+    String what = WorkerStatus.OFFLINE.equals(worker.status()) ? "went offline"
+        : WorkerStatus.REVOKED.equals(worker.status()) ? "was revoked" : "was deleted";
     store.markWorkerLost(worker.id(), marker(null, worker.id(), WORKER_LOST,
             "worker '" + worker.name() + "' " + what + " before reporting a result"))
         .onSuccess(count -> {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * <p>The shared WORKER_API_KEY enrols; each enrolment with it issues a fresh per-worker key (a
  * worker that still holds its own key presents that one, so one that presents the shared key has
  * lost it or never had one). Only the key's SHA-256 is stored; the plain key is in the reply only.
+ * A revoked worker is refused whatever key it presents, by id and by name, until it is deleted.
  */
 final class Enrolment {
 
@@ -44,12 +45,18 @@ final class Enrolment {
     String name = WorkerInput.name(connect.workerName());
     List<String> groups = WorkerInput.groups(connect.groups());
     Worker existing = fleet.byId(id);
+    Worker holder = fleet.byName(name);
+    for (Worker known : new Worker[] {existing, holder}) {
+      if (known != null && WorkerStatus.REVOKED.equals(known.status())) {
+        LOG.warn("Refused worker '{}' ({}): worker '{}' ({}) is revoked", name, id, known.name(), known.id());
+        throw WorkerInput.revoked(known.name());
+      }
+    }
     boolean shared = keys.isShared(connect.apiKey());
     if (!shared && !keys.isOwn(connect.apiKey(), existing)) {
       LOG.warn("Refused worker '{}' ({}): API key not accepted", name, id);
       throw WorkerInput.refused(name);
     }
-    Worker holder = fleet.byName(name);
     Worker displaced = null;
     if (holder != null && !holder.id().equals(id)) {
       if (WorkerStatus.isLive(holder.status())) {
@@ -70,8 +77,12 @@ final class Enrolment {
       candidate.keyHash(issued.hash());
     }
     Worker takenFrom = displaced;
-    return store.saveConnected(candidate, takenFrom).map(saved -> {
+    return store.saveConnected(candidate, takenFrom).compose(saved -> {
       Worker current = fleet.byId(id);
+      if (current != null && WorkerStatus.REVOKED.equals(current.status())) {
+        // revoked while this connect was being stored: the revocation wins, in the database too
+        return store.revoke(id).compose(undone -> Future.failedFuture(WorkerInput.revoked(name)));
+      }
       if (current != null) {
         candidate.metadata(current.metadata());
       }
@@ -86,7 +97,7 @@ final class Enrolment {
       if (issued != null) {
         reply.put("worker_key", issued.plain());
       }
-      return reply;
+      return Future.succeededFuture(reply);
     });
   }
 }

@@ -83,6 +83,9 @@ final class Liveness {
       throw PulseException.notFound("Worker '" + (byId ? heartbeat.workerId() : heartbeat.name())
           + "' is not registered; it must connect (worker_connect) again");
     }
+    if (WorkerStatus.REVOKED.equals(worker.status())) {
+      throw WorkerInput.revoked(worker.name());
+    }
     if (!keys.isShared(heartbeat.apiKey()) && !keys.isOwn(heartbeat.apiKey(), worker)) {
       throw WorkerInput.refused(worker.name());
     }

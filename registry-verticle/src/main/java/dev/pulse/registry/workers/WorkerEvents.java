@@ -21,7 +21,7 @@ final class WorkerEvents {
   /** The worker's current status, as it changed (or as it connected). */
   void status(Worker worker) {
     bus.publish(Addresses.EVENT_WORKER_UPDATE, worker.toEvent(worker.status()));
-    if (WorkerStatus.OFFLINE.equals(worker.status())) {
+    if (WorkerStatus.OFFLINE.equals(worker.status()) || WorkerStatus.REVOKED.equals(worker.status())) {
       onLost.accept(worker);
     }
   }

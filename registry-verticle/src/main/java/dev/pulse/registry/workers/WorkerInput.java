@@ -77,6 +77,11 @@ final class WorkerInput {
     return version == null || version.isBlank() ? null : version.length() > 64 ? version.substring(0, 64) : version;
   }
 
+  static PulseException revoked(String name) {
+    return new PulseException(ErrorCodes.UNAUTHORIZED, "Worker '" + name + "' is revoked: an admin must delete it"
+        + " in PULSE before it may enrol again");
+  }
+
   static PulseException refused(String name) {
     return new PulseException(ErrorCodes.UNAUTHORIZED, "API key refused for worker '" + name
         + "': present the shared WORKER_API_KEY or the worker_key issued to this worker");

@@ -14,6 +14,7 @@ public final class WorkerRegistry {
   private final Enrolment enrolment;
   private final Liveness liveness;
   private final WorkerDirectory directory;
+  private final KeyAdmin keyAdmin;
 
   /**
    * Wires the pieces.
@@ -28,6 +29,7 @@ public final class WorkerRegistry {
     this.enrolment = new Enrolment(fleet, store, keys, events);
     this.liveness = new Liveness(fleet, store, keys, events, config);
     this.directory = new WorkerDirectory(fleet, store, events, workers);
+    this.keyAdmin = new KeyAdmin(fleet, store, events, workers, Math.max(100, config.busTimeoutMs() / 2));
   }
 
   /** Loads the workers from the database. */
@@ -49,6 +51,16 @@ public final class WorkerRegistry {
 
   public Future<JsonObject> delete(JsonObject body) {
     return directory.delete(body);
+  }
+
+  /** {@code REGISTRY_KEY_ROTATE}. */
+  public Future<JsonObject> rotateKey(JsonObject body) {
+    return keyAdmin.rotate(body);
+  }
+
+  /** {@code REGISTRY_KEY_REVOKE}. */
+  public Future<JsonObject> revokeKey(JsonObject body) {
+    return keyAdmin.revoke(body);
   }
 
   public Future<JsonObject> resolve(JsonObject body) {

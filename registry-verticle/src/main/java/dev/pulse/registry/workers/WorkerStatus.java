@@ -9,6 +9,11 @@ public final class WorkerStatus {
   public static final String OFFLINE = "offline";
   public static final String BUSY = "busy";
   public static final String DRAINING = "draining";
+  /**
+   * An admin revoked the worker's key: its connects and heartbeats are refused and WORKER_API_KEY
+   * cannot enrol its id or name again until it is deleted. Stored, so it survives restarts.
+   */
+  public static final String REVOKED = "revoked";
   /** Only ever published in a {@code worker_update}; a deleted worker has no row. */
   public static final String DELETED = "deleted";
 
@@ -34,9 +39,9 @@ public final class WorkerStatus {
     return ONLINE;
   }
 
-  /** Whether a worker in this status is alive (heartbeating). */
+  /** Whether a worker in this status is alive (heartbeating): online, busy or draining. */
   public static boolean isLive(String status) {
-    return !OFFLINE.equals(status);
+    return ONLINE.equals(status) || BUSY.equals(status) || DRAINING.equals(status);
   }
 
   /** Whether "all" includes a worker in this status: it takes work now. */
@@ -47,7 +52,7 @@ public final class WorkerStatus {
   /** A status read from the database, unknown values read as offline. */
   public static String stored(String status) {
     return switch (status == null ? "" : status) {
-      case ONLINE, BUSY, DRAINING -> status;
+      case ONLINE, BUSY, DRAINING, REVOKED -> status;
       default -> OFFLINE;
     };
   }

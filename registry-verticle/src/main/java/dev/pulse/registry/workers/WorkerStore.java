@@ -33,7 +33,7 @@ final class WorkerStore {
    * cannot vouch for them.
    */
   Future<Integer> offlineSilentSince(Instant cutoff) {
-    return pool.preparedQuery("UPDATE workers SET status = 'offline' WHERE status <> 'offline'"
+    return pool.preparedQuery("UPDATE workers SET status = 'offline' WHERE status NOT IN ('offline', 'revoked')"
             + " AND (last_heartbeat IS NULL OR last_heartbeat < ?)")
         .execute(Tuple.of(utc(cutoff)))
         .map(rows -> rows.rowCount())
@@ -110,6 +110,21 @@ final class WorkerStore {
         + " w.metadata = v.metadata, w.worker_groups = v.worker_groups, w.version = v.version");
     return pool.preparedQuery(sql.toString()).execute(params)
         .map(rows -> rows.rowCount())
+        .recover(Database::unavailable);
+  }
+
+  /** Stores a worker's new key hash (null: no key, it must enrol again); false when the row is gone. */
+  Future<Boolean> saveKey(String id, String keyHash) {
+    return pool.preparedQuery("UPDATE workers SET api_key = ? WHERE id = ?").execute(Tuple.of(keyHash, id))
+        .map(rows -> rows.rowCount() > 0)
+        .recover(Database::unavailable);
+  }
+
+  /** Marks a worker revoked and forgets its key. */
+  Future<Void> revoke(String id) {
+    return pool.preparedQuery("UPDATE workers SET status = ?, api_key = NULL WHERE id = ?")
+        .execute(Tuple.of(WorkerStatus.REVOKED, id))
+        .<Void>mapEmpty()
         .recover(Database::unavailable);
   }
 

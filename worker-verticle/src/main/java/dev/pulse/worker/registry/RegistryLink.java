@@ -5,6 +5,7 @@ import dev.pulse.contracts.Heartbeat;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.RegistryClient;
 import dev.pulse.contracts.WorkerConnect;
+import dev.pulse.contracts.signing.WorkerKeyProof;
 import dev.pulse.worker.WorkerConfig;
 import dev.pulse.worker.state.Identity;
 import io.vertx.core.Future;
@@ -83,6 +84,49 @@ public final class RegistryLink {
     stopped = true;
     vertx.cancelTimer(connectTimer);
     vertx.cancelTimer(heartbeatTimer);
+  }
+
+  /**
+   * {@code rotate_key} (already verified as signed by a server node): makes and stores a new own
+   * key and answers {@code {worker_id, key_hash, proof}}, the proof keyed with the old key (see
+   * {@link WorkerKeyProof}). The key itself never leaves this host.
+   */
+  public Future<JsonObject> rotateKey(String nonce) {
+    String oldKey = identity.workerKey();
+    if (state != State.ACCEPTED || oldKey == null) {
+      return Future.failedFuture(PulseException.conflict("worker " + config.name()
+          + " holds no key of its own to rotate; it gets one when it enrols"));
+    }
+    String newKey = WorkerKeyProof.newKey();
+    String newHash = WorkerKeyProof.hash(newKey);
+    JsonObject reply = new JsonObject().put("worker_id", identity.workerId()).put("key_hash", newHash)
+        .put("proof", WorkerKeyProof.proof(oldKey, nonce, newHash));
+    Identity next = identity.withKey(newKey);
+    return saveIdentity.apply(next)
+        .onFailure(e -> LOG.error("Cannot store a new worker key in {}: {}; the worker keeps its key",
+            config.stateDir(), e.getMessage()))
+        .map(saved -> {
+          // Presented only once the reply is on its way, so the registry knows the key before any heartbeat shows it.
+          vertx.runOnContext(v -> {
+            identity = next;
+            useWorkerKey = true;
+            LOG.info("Worker {} replaced its key at the registry's request", config.name());
+          });
+          return reply;
+        });
+  }
+
+  /** {@code revoked} (already verified): stops working at once and forgets the revoked key. */
+  public Future<Void> revoked() {
+    if (state != State.REFUSED) {
+      LOG.error("Worker {} ({}) was revoked by an admin: it runs no commands until an admin deletes it from"
+          + " PULSE and it enrols again", config.name(), identity.workerId());
+    }
+    state = State.REFUSED;
+    useWorkerKey = false;
+    identity = identity.withKey(null);
+    retryIn(REFUSED_RETRY_MS);
+    return saveIdentity.apply(identity);
   }
 
   private String presentedKey() {
