@@ -7,10 +7,11 @@ import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.RegistryClient;
 import dev.pulse.contracts.Wire;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-/** {@code /api/workers} and {@code /api/commands}: the registry's REST face. */
+/** {@code /api/workers} (with direct commands and local workflows) and {@code /api/commands}: the registry's REST face. */
 final class WorkerRoutes {
 
   private final RegistryClient registry;
@@ -73,7 +74,43 @@ final class WorkerRoutes {
       }
       return registry.runCommand(request);
     }));
+    router.post("/api/workers/:id/workflow").handler(replies.audited(202, new Replies.Audit("workflow.local",
+        "worker", (ctx, reply) -> ctx.pathParam("id"), ctx -> new JsonObject()
+            .put("name", Failures.body(ctx).getValue("name")).put("steps", Failures.body(ctx).getValue("steps"))),
+        ctx -> {
+      JsonObject body = Failures.body(ctx);
+      if (!(body.getValue("steps") instanceof JsonArray)) {
+        throw PulseException.badRequest("steps is required: a non-empty array of {name, type: execute|wait, ...}");
+      }
+      Object name = body.getValue("name");
+      if (name != null && !(name instanceof String)) {
+        throw PulseException.badRequest("name must be a string");
+      }
+      return registry.runWorkflow(new JsonObject().put("worker_id", ctx.pathParam("id")).put("name", name)
+          .put("steps", body.getValue("steps")).put("requested_by", ApiVerticle.caller(ctx)));
+    }));
+    router.get("/api/workers/:id/workflow/:run_id").handler(Replies.json(200, ctx ->
+        registry.command(ctx.pathParam("run_id")).map(row -> workflowRun(ctx.pathParam("id"), row))));
     router.get("/api/commands/:id").handler(Replies.json(200, ctx -> registry.command(ctx.pathParam("id"))));
   }
 
+  /** A {@code commands} row as a local workflow run of worker {@code idOrName}; 404 when it is not one. */
+  private static JsonObject workflowRun(String idOrName, JsonObject row) {
+    String runId = row.getString("command_id");
+    JsonObject summary;
+    try {
+      summary = new JsonObject(row.getString("command", ""));
+    } catch (RuntimeException notJson) {
+      summary = new JsonObject();
+    }
+    if (!"execute_workflow".equals(summary.getValue("type"))
+        || !(idOrName.equals(row.getString("worker_id")) || idOrName.equals(row.getString("worker_name")))) {
+      throw PulseException.notFound("Workflow run '" + runId + "' of worker '" + idOrName + "' not found");
+    }
+    return new JsonObject().put("workflow_run_id", runId).put("worker_id", row.getString("worker_id"))
+        .put("worker_name", row.getString("worker_name")).put("name", summary.getValue("name"))
+        .put("steps", summary.getValue("steps")).put("status", row.getString("status"))
+        .put("requested_by", row.getString("requested_by")).put("created_at", row.getString("created_at"))
+        .put("completed_at", row.getString("completed_at")).put("result", row.getValue("result"));
+  }
 }

@@ -78,6 +78,20 @@ public final class Addresses {
    */
   public static final String REGISTRY_KEY_REVOKE = PREFIX + "registry.key.revoke";
 
+  /**
+   * Consumed by the registry. Hands a local workflow to one worker ({@code {worker_id, name, steps,
+   * requested_by}}); replies {@code {workflow_run_id, worker_id, worker_name, status}} at once. Fails 400
+   * naming a bad field, 404 for an unknown worker, 409 for one that is offline, revoked or draining.
+   * The run is read back with {@link #REGISTRY_COMMAND_GET} (its {@code command_id} is the run id).
+   */
+  public static final String REGISTRY_WORKFLOW = PREFIX + "registry.workflow";
+
+  /**
+   * Consumed by the registry. {@link WorkflowResult}s of local workflows, sent by workers;
+   * replied with an empty ack once stored (repeats are acknowledged too), so the worker can drop its copy.
+   */
+  public static final String REGISTRY_WORKFLOW_RESULTS = PREFIX + "registry.workflow.results";
+
   /** Consumed by the registry. Liveness probe for health checks; replies {@code {role}}. */
   public static final String REGISTRY_PING = PREFIX + "registry.ping";
 
@@ -133,6 +147,17 @@ public final class Addresses {
    */
   public static String workerExecute(String workerId) {
     return PREFIX + "worker." + workerId + ".execute";
+  }
+
+  /**
+   * Consumed by one worker. {@link WorkflowDispatch} ({@code execute_workflow}), signed by a server
+   * node; replies {@code {accepted, queued}} at once (or {@code duplicate} for a known id). The
+   * worker runs the steps by itself and sends one {@link WorkflowResult} to {@code reply_to} when it
+   * can. Fails 403 when unsigned, altered, for another worker, stale or with a command outside the
+   * allow-list; 400 for a malformed one; 409 while draining; 429 when the queue is full.
+   */
+  public static String workerWorkflow(String workerId) {
+    return PREFIX + "worker." + workerId + ".workflow";
   }
 
   /**

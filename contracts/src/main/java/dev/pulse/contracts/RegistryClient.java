@@ -68,7 +68,15 @@ public final class RegistryClient extends BusClient {
     return request(Addresses.REGISTRY_COMMAND, request, WHAT);
   }
 
-  /** One direct command with its result, when it has one. */
+  /**
+   * Hands a local workflow ({@code {worker_id, name, steps, requested_by}}) to one worker; yields
+   * {@code {workflow_run_id, worker_id, worker_name, status}}. 400 naming a bad field, 404, 409.
+   */
+  public Future<JsonObject> runWorkflow(JsonObject request) {
+    return request(Addresses.REGISTRY_WORKFLOW, request, WHAT);
+  }
+
+  /** One direct command (or local workflow run, by its run id) with its result, when it has one. */
   public Future<JsonObject> command(String commandId) {
     return request(Addresses.REGISTRY_COMMAND_GET, new JsonObject().put("command_id", commandId), WHAT);
   }

@@ -30,6 +30,12 @@ public final class WorkerClient extends BusClient {
     return request(Addresses.workerExecute(dispatch.workerId()), sent.toJson(), "worker " + dispatch.workerId());
   }
 
+  /** Hands a local workflow to its worker; yields {@code {accepted, queued}}, 503 when the worker is gone. */
+  public Future<JsonObject> executeWorkflow(WorkflowDispatch dispatch) {
+    WorkflowDispatch sent = signer == null ? dispatch : signer.sign(dispatch);
+    return request(Addresses.workerWorkflow(dispatch.workerId()), sent.toJson(), "worker " + dispatch.workerId());
+  }
+
   /**
    * Sends a control message ({@code ping}, {@code cancel}, {@code drain}, {@code rotate_key},
    * {@code revoked}) to a worker, signed for that worker unless it is a {@code ping}.

@@ -4,6 +4,7 @@ import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusEndpoint;
 import dev.pulse.contracts.WorkerClient;
 import dev.pulse.registry.commands.DirectCommands;
+import dev.pulse.registry.commands.LocalWorkflows;
 import dev.pulse.registry.workers.Fleet;
 import dev.pulse.registry.workers.FlushStats;
 import dev.pulse.registry.workers.WorkerRegistry;
@@ -16,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry: knows every worker, its status and metrics, and runs direct commands.
+ * The registry: knows every worker, its status and metrics, and runs direct commands and local
+ * workflows.
  *
  * <p>Its state lives in memory on one event loop, with MariaDB as the durable copy, so deploy
  * one registry per cluster.
@@ -43,6 +45,7 @@ public class RegistryVerticle extends VerticleBase {
     Fleet fleet = new Fleet();
     WorkerClient workers = new WorkerClient(vertx.eventBus(), settings.busTimeoutMs(), settings.dispatchSigner());
     DirectCommands commands = new DirectCommands(fleet, pool, workers);
+    LocalWorkflows workflows = new LocalWorkflows(fleet, pool, workers);
     registry = new WorkerRegistry(settings, pool, fleet, vertx.eventBus(), workers, commands::workerLost);
     return registry.load()
         .compose(loaded -> commands.failOrphans())
@@ -58,7 +61,9 @@ public class RegistryVerticle extends VerticleBase {
               .on(Addresses.REGISTRY_RESOLVE, registry::resolve)
               .on(Addresses.REGISTRY_COMMAND, commands::run)
               .on(Addresses.REGISTRY_COMMAND_GET, commands::get)
-              .on(Addresses.REGISTRY_RESULTS, commands::result);
+              .on(Addresses.REGISTRY_RESULTS, commands::result)
+              .on(Addresses.REGISTRY_WORKFLOW, workflows::run)
+              .on(Addresses.REGISTRY_WORKFLOW_RESULTS, workflows::result);
           return endpoint.ready();
         })
         .onSuccess(ready -> {

@@ -5,6 +5,8 @@ import dev.pulse.contracts.BusEndpoint;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
+import dev.pulse.contracts.WorkflowDispatch;
+import dev.pulse.contracts.WorkflowStep;
 import dev.pulse.contracts.signing.WorkerKeyProof;
 import dev.pulse.worker.exec.CommandScheduler;
 import dev.pulse.worker.guard.CommandGate;
@@ -20,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The worker's two addresses: command dispatches and control messages ({@code ping}, {@code cancel},
+ * The worker's three addresses: command dispatches, local workflows and control messages ({@code ping}, {@code cancel},
  * {@code drain}, {@code rotate_key}, {@code revoked}). Nothing runs and nothing changes unless the
  * {@link CommandGate} admits it.
  */
@@ -52,6 +54,7 @@ final class WorkerEndpoint {
     this.gate = gate;
     this.endpoint = new BusEndpoint(bus)
         .on(Addresses.workerExecute(workerId), body -> Future.succeededFuture(execute(body)))
+        .on(Addresses.workerWorkflow(workerId), body -> Future.succeededFuture(workflow(body)))
         .on(Addresses.workerControl(workerId), this::control);
   }
 
@@ -74,19 +77,64 @@ final class WorkerEndpoint {
     gate.verify(dispatch);
     dispatch = validate(dispatch, body);
     gate.allowed(dispatch);
-    switch (link.state()) {
-      case REFUSED -> throw new PulseException(ErrorCodes.FORBIDDEN, "worker not enrolled");
-      case CONNECTING -> throw new PulseException(ErrorCodes.UNAVAILABLE,
-          "worker " + config.name() + " is not connected to the registry yet; try again shortly");
-      case ACCEPTED -> {
-        // admitted below
-      }
-    }
+    requireEnrolled();
     JsonObject reply = scheduler.submit(dispatch);
     if (reply.getBoolean("duplicate", false)) {
       outbox.retryNow(dispatch.commandId());
     }
     return reply;
+  }
+
+  private JsonObject workflow(JsonObject body) {
+    WorkflowDispatch dispatch;
+    try {
+      dispatch = WorkflowDispatch.fromJson(body);
+    } catch (ClassCastException e) {
+      throw PulseException.badRequest("execute_workflow has a field of the wrong type");
+    }
+    gate.verify(dispatch);
+    validate(dispatch);
+    requireEnrolled();
+    JsonObject reply = scheduler.submit(dispatch);
+    if (reply.getBoolean("duplicate", false)) {
+      outbox.retryNow(dispatch.executionId());
+    }
+    return reply;
+  }
+
+  private void validate(WorkflowDispatch dispatch) {
+    if (dispatch.executionId() == null || !StateStore.SAFE_ID.matcher(dispatch.executionId()).matches()) {
+      throw PulseException.badRequest("execution_id is required: 1-128 letters, digits, '.', '_' or '-'");
+    }
+    if (dispatch.replyTo() == null || dispatch.replyTo().isBlank()) {
+      throw PulseException.badRequest("reply_to is required: the address the result goes to");
+    }
+    if (dispatch.steps().isEmpty()) {
+      throw PulseException.badRequest("workflow.steps must hold at least one step");
+    }
+    for (WorkflowStep step : dispatch.steps()) {
+      boolean execute = WorkflowStep.EXECUTE.equals(step.type());
+      if (!execute && !WorkflowStep.WAIT.equals(step.type())) {
+        throw PulseException.badRequest("step type must be execute or wait");
+      }
+      if (execute && (step.command() == null || step.command().isBlank() || step.timeout() <= 0)) {
+        throw PulseException.badRequest("an execute step needs a command and a positive timeout");
+      }
+      if (!execute && step.duration() < 0) {
+        throw PulseException.badRequest("a wait step needs a duration of 0 or more milliseconds");
+      }
+    }
+  }
+
+  private void requireEnrolled() {
+    switch (link.state()) {
+      case REFUSED -> throw new PulseException(ErrorCodes.FORBIDDEN, "worker not enrolled");
+      case CONNECTING -> throw new PulseException(ErrorCodes.UNAVAILABLE,
+          "worker " + config.name() + " is not connected to the registry yet; try again shortly");
+      case ACCEPTED -> {
+        // admitted
+      }
+    }
   }
 
   private CommandDispatch validate(CommandDispatch dispatch, JsonObject body) {

@@ -6,6 +6,8 @@ import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.ConfigReader;
 import dev.pulse.contracts.RegistryClient;
+import dev.pulse.contracts.WorkflowDispatch;
+import dev.pulse.contracts.WorkflowResult;
 import dev.pulse.contracts.signing.DispatchKeys;
 import dev.pulse.contracts.signing.DispatchVerifier;
 import dev.pulse.worker.exec.CommandScheduler;
@@ -87,7 +89,7 @@ public class WorkerVerticle extends VerticleBase {
     RunSettings run = new RunSettings(workerId, config.cwd(), config.outputCapBytes(),
         config.outputCapBytes() * LIVE_CAP_FACTOR, config.killGraceMs());
     scheduler = new CommandScheduler(run, config.maxConcurrent(), config.queueSize(), vertx, context, processThreads,
-        chunk -> vertx.eventBus().publish(Addresses.EVENT_OUTPUT, chunk.toJson()), outbox::accepted, outbox::add);
+        chunk -> vertx.eventBus().publish(Addresses.EVENT_OUTPUT, chunk.toJson()), outbox::accepted, outbox::add, outbox::accepted, outbox::add);
     outbox.restore(loaded.outbox()).forEach(scheduler::remember);
     recoverInterrupted(loaded.inflight(), workerId);
     link = new RegistryLink(vertx, new RegistryClient(vertx.eventBus(), config.busTimeoutMs()), config,
@@ -106,6 +108,10 @@ public class WorkerVerticle extends VerticleBase {
   /** Commands accepted before a crash never got a result; they get one now, so nobody waits forever. */
   private void recoverInterrupted(List<JsonObject> inflight, String workerId) {
     for (JsonObject json : inflight) {
+      if ("execute_workflow".equals(json.getString("type"))) {
+        recoverInterruptedWorkflow(WorkflowDispatch.fromJson(json), workerId);
+        continue;
+      }
       CommandDispatch dispatch = CommandDispatch.fromJson(json);
       if (dispatch.commandId() == null || dispatch.replyTo() == null) {
         continue;
@@ -123,6 +129,23 @@ public class WorkerVerticle extends VerticleBase {
       outbox.add(dispatch.commandId(), dispatch.replyTo(), CommandResult.notRun(dispatch, workerId,
           "the worker restarted before the command finished").toJson());
     }
+  }
+
+  private void recoverInterruptedWorkflow(WorkflowDispatch dispatch, String workerId) {
+    if (dispatch.executionId() == null || dispatch.replyTo() == null) {
+      return;
+    }
+    if (scheduler.isKnown(dispatch.executionId())) {
+      files.executeBlocking(() -> {
+        store.deleteInflight(dispatch.executionId());
+        return null;
+      }, true);
+      return;
+    }
+    LOG.warn("Workflow {} was interrupted by a restart of worker {}", dispatch.executionId(), config.name());
+    scheduler.remember(dispatch.executionId());
+    outbox.add(dispatch.executionId(), dispatch.replyTo(), WorkflowResult.failed(dispatch, workerId,
+        "the worker restarted before the workflow finished").toJson());
   }
 
   private String fingerprints() {

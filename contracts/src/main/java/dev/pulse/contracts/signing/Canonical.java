@@ -1,6 +1,7 @@
 package dev.pulse.contracts.signing;
 
 import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.contracts.WorkflowDispatch;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,7 @@ import java.util.List;
  * The exact bytes a signature covers, independent of JSON formatting, key order and the boxed
  * type a number happens to decode to.
  *
- * <p>The encoding starts with a domain string ({@link #DISPATCH_DOMAIN} or {@link #CONTROL_DOMAIN}),
+ * <p>The encoding starts with a domain string ({@link #DISPATCH_DOMAIN}, {@link #WORKFLOW_DOMAIN} or {@link #CONTROL_DOMAIN}),
  * so that a signed control message can never pass for a command or the other way round. Each
  * value follows as a one-byte tag and its content: {@code N} null; {@code S} a 4-byte length and
  * UTF-8 bytes; {@code I} an 8-byte integer; {@code D} an 8-byte IEEE double; {@code B} one byte;
@@ -29,6 +30,8 @@ public final class Canonical {
 
   /** Domain of {@link CommandDispatch} signatures. */
   public static final String DISPATCH_DOMAIN = "pulse.execute_command.v1";
+  /** Domain of {@link WorkflowDispatch} signatures. */
+  public static final String WORKFLOW_DOMAIN = "pulse.execute_workflow.v1";
   /** Domain of control-message signatures. */
   public static final String CONTROL_DOMAIN = "pulse.control.v1";
 
@@ -49,6 +52,21 @@ public final class Canonical {
     out.value(dispatch.timeout());
     out.value(dispatch.cwd());
     out.value(dispatch.env());
+    out.value(dispatch.replyTo());
+    out.value(dispatch.issuedAt());
+    return out.bytes();
+  }
+
+  /**
+   * What a workflow signature covers: execution_id, worker_id, name, the steps (each an object of
+   * name, type, command, timeout, duration), reply_to and issued_at, in that order.
+   */
+  public static byte[] workflow(WorkflowDispatch dispatch) {
+    Writer out = new Writer(WORKFLOW_DOMAIN);
+    out.value(dispatch.executionId());
+    out.value(dispatch.workerId());
+    out.value(dispatch.name());
+    out.value(dispatch.stepsJson());
     out.value(dispatch.replyTo());
     out.value(dispatch.issuedAt());
     return out.bytes();

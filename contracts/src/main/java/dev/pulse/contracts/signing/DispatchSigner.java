@@ -1,6 +1,7 @@
 package dev.pulse.contracts.signing;
 
 import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.contracts.WorkflowDispatch;
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -49,6 +50,12 @@ public final class DispatchSigner {
   public CommandDispatch sign(CommandDispatch dispatch) {
     CommandDispatch stamped = dispatch.withSignature(clock.getAsLong(), null);
     return stamped.withSignature(stamped.issuedAt(), signature(Canonical.dispatch(stamped)));
+  }
+
+  /** The workflow with {@code issued_at} set to now and its signature over {@link Canonical#workflow}. */
+  public WorkflowDispatch sign(WorkflowDispatch dispatch) {
+    WorkflowDispatch stamped = dispatch.withSignature(clock.getAsLong(), null);
+    return stamped.withSignature(stamped.issuedAt(), signature(Canonical.workflow(stamped)));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.pulse.contracts.signing;
 
 import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.contracts.WorkflowDispatch;
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -68,6 +69,21 @@ public final class DispatchVerifier {
       return Optional.of(INVALID);
     }
     return addressedAndFresh(dispatch.workerId(), dispatch.issuedAt(), workerId, "dispatch");
+  }
+
+  /**
+   * Checks a local workflow for worker {@code workerId}.
+   *
+   * @return empty when it may run, else why not (starting with {@code "refused: "})
+   */
+  public Optional<String> check(WorkflowDispatch dispatch, String workerId) {
+    if (dispatch.signature() == null || dispatch.issuedAt() <= 0) {
+      return Optional.of(UNSIGNED + " workflow");
+    }
+    if (!verifies(Canonical.workflow(dispatch), dispatch.signature())) {
+      return Optional.of(INVALID);
+    }
+    return addressedAndFresh(dispatch.workerId(), dispatch.issuedAt(), workerId, "workflow");
   }
 
   /**

@@ -38,6 +38,15 @@ final class CommandStore {
         .recover(Database::unavailable);
   }
 
+  /** Stores a result (wire form) under {@code commandId} unless one was stored already; yields whether it counted. */
+  Future<Boolean> recordResult(String commandId, boolean success, JsonObject result) {
+    return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"
+            + " WHERE command_id = ? AND " + OPEN)
+        .execute(Tuple.of(success ? COMPLETED : FAILED, result.encode(), commandId))
+        .map(rows -> rows.rowCount() > 0)
+        .recover(Database::unavailable);
+  }
+
   /** Stores a result unless one was stored already; yields whether this one counted. */
   Future<Boolean> recordResult(CommandResult result) {
     return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"

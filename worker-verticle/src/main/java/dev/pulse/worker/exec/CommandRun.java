@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * One command from start to result. State lives on the worker's event loop; the process is started,
  * drained and killed on process threads, which hop back with {@code runOnContext}.
  */
-final class CommandRun {
+final class CommandRun implements Stoppable {
 
   /** Why a run was stopped before it ended by itself. */
   enum StopReason { NONE, TIMEOUT, CANCELLED, SHUTDOWN }
@@ -80,7 +80,8 @@ final class CommandRun {
   }
 
   /** Stops the run by killing its process tree; the first reason wins. No effect once the shell exited. */
-  void stop(StopReason reason) {
+  @Override
+  public void stop(StopReason reason) {
     if (finished || exited || stopReason != StopReason.NONE) {
       return;
     }

@@ -5,6 +5,8 @@ import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.OutputChunk;
 import dev.pulse.contracts.PulseException;
+import dev.pulse.contracts.WorkflowDispatch;
+import dev.pulse.contracts.WorkflowResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,8 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
- * Admits commands: at most {@code maxConcurrent} run, up to {@code queueSize} wait in FIFO order, and
- * each command id runs at most once. Confined to the worker's event loop.
+ * Admits commands and local workflows (a workflow is one task): at most {@code maxConcurrent} run, up
+ * to {@code queueSize} wait in FIFO order, and each command id (or workflow execution id) runs at most
+ * once. Confined to the worker's event loop.
  */
 public final class CommandScheduler {
 
@@ -36,9 +39,11 @@ public final class CommandScheduler {
   private final Consumer<OutputChunk> chunks;
   private final Consumer<CommandDispatch> accepted;
   private final Consumer<Finished> finished;
+  private final Consumer<WorkflowDispatch> workflowAccepted;
+  private final Consumer<WorkflowFinished> workflowFinished;
 
-  private final Map<String, CommandRun> running = new LinkedHashMap<>();
-  private final LinkedHashMap<String, CommandDispatch> queue = new LinkedHashMap<>();
+  private final Map<String, Stoppable> running = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Queued> queue = new LinkedHashMap<>();
   private final Set<String> done = Collections.newSetFromMap(new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -49,15 +54,22 @@ public final class CommandScheduler {
   private boolean stopping;
   private Promise<Void> idle;
 
+  /** A waiting task: exactly one of the two is set. */
+  private record Queued(CommandDispatch command, WorkflowDispatch workflow) {
+  }
+
   /**
    * A scheduler.
    *
    * @param accepted told of every accepted dispatch (to journal it)
    * @param finished told of every result, exactly once per accepted command id
+   * @param workflowAccepted told of every accepted local workflow (to journal it)
+   * @param workflowFinished told of every workflow result, exactly once per accepted execution id
    */
   public CommandScheduler(RunSettings settings, int maxConcurrent, int queueSize, Vertx vertx, Context context,
       ExecutorService threads, Consumer<OutputChunk> chunks, Consumer<CommandDispatch> accepted,
-      Consumer<Finished> finished) {
+      Consumer<Finished> finished, Consumer<WorkflowDispatch> workflowAccepted,
+      Consumer<WorkflowFinished> workflowFinished) {
     this.settings = settings;
     this.maxConcurrent = maxConcurrent;
     this.queueSize = queueSize;
@@ -67,6 +79,8 @@ public final class CommandScheduler {
     this.chunks = chunks;
     this.accepted = accepted;
     this.finished = finished;
+    this.workflowAccepted = workflowAccepted;
+    this.workflowFinished = workflowFinished;
   }
 
   /**
@@ -74,7 +88,16 @@ public final class CommandScheduler {
    * for an id already running, queued or done; fails 409 while draining and 429 when the queue is full.
    */
   public JsonObject submit(CommandDispatch dispatch) {
-    String id = dispatch.commandId();
+    return admit(new Queued(dispatch, null));
+  }
+
+  /** Accepts a local workflow as one task; replies and fails like {@link #submit(CommandDispatch)}. */
+  public JsonObject submit(WorkflowDispatch dispatch) {
+    return admit(new Queued(null, dispatch));
+  }
+
+  private JsonObject admit(Queued task) {
+    String id = id(task);
     JsonObject reply = new JsonObject().put("accepted", true).put("worker_id", settings.workerId());
     if (isKnown(id)) {
       return reply.put("duplicate", true).put("queued", queue.containsKey(id));
@@ -83,15 +106,15 @@ public final class CommandScheduler {
       throw new PulseException(ErrorCodes.CONFLICT, "worker is draining");
     }
     if (running.size() < maxConcurrent) {
-      accepted.accept(dispatch);
-      launch(dispatch);
+      journal(task);
+      launch(task);
       return reply.put("queued", false);
     }
     if (queue.size() >= queueSize) {
       throw new PulseException(ErrorCodes.TOO_MANY_REQUESTS, "queue full");
     }
-    queue.put(id, dispatch);
-    accepted.accept(dispatch);
+    queue.put(id, task);
+    journal(task);
     return reply.put("queued", true);
   }
 
@@ -107,13 +130,13 @@ public final class CommandScheduler {
 
   /** Cancels a command: "queued" or "running" for what it was, null when it is neither. */
   public String cancel(String commandId) {
-    CommandDispatch waiting = queue.remove(commandId);
+    Queued waiting = queue.remove(commandId);
     if (waiting != null) {
       done.add(commandId);
-      finished.accept(notRun(waiting, "cancelled"));
+      notRun(waiting, "cancelled");
       return "queued";
     }
-    CommandRun run = running.get(commandId);
+    Stoppable run = running.get(commandId);
     if (run != null) {
       run.stop(CommandRun.StopReason.CANCELLED);
       return "running";
@@ -145,9 +168,9 @@ public final class CommandScheduler {
   public Future<Void> shutdown(long graceMs) {
     draining = true;
     stopping = true;
-    for (CommandDispatch waiting : new ArrayList<>(queue.values())) {
-      done.add(waiting.commandId());
-      finished.accept(notRun(waiting, "the worker stopped before the command started"));
+    for (Queued waiting : new ArrayList<>(queue.values())) {
+      done.add(id(waiting));
+      notRun(waiting, "the worker stopped before the command started");
     }
     queue.clear();
     if (running.isEmpty()) {
@@ -155,24 +178,41 @@ public final class CommandScheduler {
     }
     idle = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, graceMs), id -> {
-      for (CommandRun run : new ArrayList<>(running.values())) {
+      for (Stoppable run : new ArrayList<>(running.values())) {
         run.stop(CommandRun.StopReason.SHUTDOWN);
       }
     });
     return idle.future().andThen(ignored -> vertx.cancelTimer(timer));
   }
 
-  private void launch(CommandDispatch dispatch) {
-    CommandRun run = new CommandRun(dispatch, settings, vertx, context, threads, chunks);
-    running.put(dispatch.commandId(), run);
-    run.start().onSuccess(this::completed);
+  private static String id(Queued task) {
+    return task.command() != null ? task.command().commandId() : task.workflow().executionId();
   }
 
-  private void completed(Finished result) {
-    String id = result.dispatch().commandId();
+  private void journal(Queued task) {
+    if (task.command() != null) {
+      accepted.accept(task.command());
+    } else {
+      workflowAccepted.accept(task.workflow());
+    }
+  }
+
+  private void launch(Queued task) {
+    if (task.command() != null) {
+      CommandRun run = new CommandRun(task.command(), settings, vertx, context, threads, chunks);
+      running.put(id(task), run);
+      run.start().onSuccess(result -> completed(id(task), () -> finished.accept(result)));
+    } else {
+      WorkflowRun run = new WorkflowRun(task.workflow(), settings, vertx, context, threads, chunks);
+      running.put(id(task), run);
+      run.start().onSuccess(result -> completed(id(task), () -> workflowFinished.accept(result)));
+    }
+  }
+
+  private void completed(String id, Runnable report) {
     running.remove(id);
     done.add(id);
-    finished.accept(result);
+    report.run();
     while (!stopping && running.size() < maxConcurrent && !queue.isEmpty()) {
       String next = queue.keySet().iterator().next();
       launch(queue.remove(next));
@@ -182,7 +222,13 @@ public final class CommandScheduler {
     }
   }
 
-  private Finished notRun(CommandDispatch dispatch, String why) {
-    return new Finished(dispatch, CommandResult.notRun(dispatch, settings.workerId(), why), false);
+  private void notRun(Queued task, String why) {
+    if (task.command() != null) {
+      finished.accept(new Finished(task.command(), CommandResult.notRun(task.command(), settings.workerId(), why),
+          false));
+    } else {
+      workflowFinished.accept(new WorkflowFinished(task.workflow(),
+          WorkflowResult.failed(task.workflow(), settings.workerId(), why)));
+    }
   }
 }

@@ -6,6 +6,8 @@ import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
+import dev.pulse.contracts.WorkflowDispatch;
+import dev.pulse.contracts.WorkflowStep;
 import dev.pulse.contracts.signing.DispatchVerifier;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
@@ -55,6 +57,24 @@ public final class CommandGate {
   public void allowed(CommandDispatch dispatch) {
     if (!allowList.allows(dispatch.command())) {
       refuse(dispatch, NOT_ALLOWED);
+    }
+  }
+
+  /**
+   * Checks a local workflow's signature, addressee and age, then every command against the
+   * allow-list; throws 403 when one does not hold. Nothing is reported to {@code reply_to}: the
+   * sender learns the refusal from the failed request.
+   */
+  public void verify(WorkflowDispatch dispatch) {
+    Optional<String> refusal = verifier.check(dispatch, workerId);
+    if (refusal.isEmpty()) {
+      refusal = dispatch.steps().stream()
+          .filter(step -> WorkflowStep.EXECUTE.equals(step.type()) && !allowList.allows(step.command()))
+          .findFirst().map(step -> NOT_ALLOWED + " (step '" + step.name() + "')");
+    }
+    if (refusal.isPresent()) {
+      LOG.warn("Worker {} refused workflow {}: {}", workerName, printable(dispatch.executionId()), refusal.get());
+      throw new PulseException(ErrorCodes.FORBIDDEN, refusal.get());
     }
   }
 

@@ -4,7 +4,9 @@ import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
+import dev.pulse.contracts.WorkflowDispatch;
 import dev.pulse.worker.exec.Finished;
+import dev.pulse.worker.exec.WorkflowFinished;
 import dev.pulse.worker.state.StateStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Results on their way to their receivers ({@code reply_to}). Each is written to
  * {@code outbox/<command_id>.json} and requested until a receiver acknowledges it, so results made
- * while the receiver is unreachable, or before a restart, still arrive. One result per command id;
- * receivers de-duplicate repeats.
+ * while the receiver is unreachable, or before a restart, still arrive. One result per command id
+ * (for a local workflow: per execution id); receivers de-duplicate repeats.
  *
  * <p>Each receiver address is a lane: while a lane fails, only one result probes it, after a backoff
  * of 1 s doubling to the configured maximum; the first acknowledgement releases the rest. Confined to
@@ -82,10 +84,11 @@ public final class ResultOutbox {
     for (JsonObject json : stored) {
       JsonObject result = json.getJsonObject("result");
       String replyTo = json.getString("reply_to");
-      if (result == null || replyTo == null || result.getString("command_id") == null) {
+      // a workflow_result has no command_id: it is keyed by its execution_id
+      String id = result == null ? null : result.getString("command_id", result.getString("execution_id"));
+      if (replyTo == null || id == null) {
         continue;
       }
-      String id = result.getString("command_id");
       pending.put(id, new Entry(id, replyTo, null, Future.succeededFuture()));
       ids.add(id);
     }
@@ -106,6 +109,19 @@ public final class ResultOutbox {
       store.writeInflight(dispatch.commandId(), dispatch.toJson());
       return null;
     }, true)).onFailure(e -> LOG.warn("Cannot journal command {}: {}", dispatch.commandId(), e.getMessage()));
+  }
+
+  /** Journals an accepted local workflow under its execution id. */
+  public void accepted(WorkflowDispatch dispatch) {
+    track(files.executeBlocking(() -> {
+      store.writeInflight(dispatch.executionId(), dispatch.toJson());
+      return null;
+    }, true)).onFailure(e -> LOG.warn("Cannot journal workflow {}: {}", dispatch.executionId(), e.getMessage()));
+  }
+
+  /** Queues a workflow result for delivery to its dispatch's {@code reply_to}. */
+  public void add(WorkflowFinished finished) {
+    add(finished.dispatch().executionId(), finished.dispatch().replyTo(), finished.result().toJson());
   }
 
   /** Queues a result for delivery to its dispatch's {@code reply_to}. */
