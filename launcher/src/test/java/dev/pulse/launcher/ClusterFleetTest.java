@@ -43,12 +43,8 @@ class ClusterFleetTest {
     Launched server = ServerMode.start(settings, Set.of("api", "engine", "registry"));
     Path dir = TestDatabase.dataDir().resolve(cluster);
     try (Http http = new Http(server.httpPort());
-         PulseProcess workers = PulseProcess.start(dir, dir.resolveSibling(cluster + "-workers.log"),
-             Map.of("CLUSTER_NAME", cluster, "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1",
-                 "EVENTBUS_HOST", "127.0.0.1", "WORKER_API_KEY", key, "HEARTBEAT_INTERVAL", "1",
-                 "WORKER_NAME", "fleet", "WORKER_GROUPS", "fleet,web", "DATA_DIR", dir.toString(),
-                 "DISPATCH_PUBLIC_KEY", settings.getString("DISPATCH_PUBLIC_KEY")),
-             "worker", "--instances", "50")) {
+         PulseProcess workers = PulseProcess.workerNode(dir, settings, "fleet", 50,
+             Map.of("WORKER_GROUPS", "fleet,web"))) {
       JsonArray online = Await.until(Duration.ofSeconds(120), "50 workers online (log " + dir + "-workers.log)", () -> {
         JsonArray list = new JsonArray(http.get("/api/workers", ADMIN).body());
         long count = list.stream().map(JsonObject.class::cast).filter(w -> "online".equals(w.getString("status"))).count();

@@ -52,12 +52,8 @@ class LoadTest {
         .put("HEARTBEAT_INTERVAL", 2).put("RATE_LIMIT_PER_MINUTE", 1_000_000).put("BUS_TIMEOUT_MS", 10_000);
     Launched server = ServerMode.start(settings, Set.of("api", "engine", "registry"));
     try (Http http = new Http(server.httpPort());
-         PulseProcess workers = PulseProcess.start(dir, dir.resolveSibling(cluster + "-workers.log"),
-             Map.of("CLUSTER_NAME", cluster, "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1",
-                 "EVENTBUS_HOST", "127.0.0.1", "WORKER_API_KEY", key, "HEARTBEAT_INTERVAL", "2",
-                 "WORKER_NAME", "load", "DATA_DIR", dir.toString(), "MAX_CONCURRENT_TASKS", "5",
-                 "DISPATCH_PUBLIC_KEY", settings.getString("DISPATCH_PUBLIC_KEY")),
-             "worker", "--instances", String.valueOf(WORKERS))) {
+         PulseProcess workers = PulseProcess.workerNode(dir, settings, "load", WORKERS,
+             Map.of("MAX_CONCURRENT_TASKS", "5"))) {
       ApiDriver api = new ApiDriver(http);
       Await.until(Duration.ofSeconds(120), WORKERS + " workers online",
           () -> api.onlineWorkers() == WORKERS ? Boolean.TRUE : null);

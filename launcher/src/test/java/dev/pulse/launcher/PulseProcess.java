@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.vertx.core.json.JsonObject;
 
 /**
  * PULSE as a separate JVM (the test classpath, the real {@link Main}), for tests that signal,
@@ -47,6 +48,24 @@ final class PulseProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A worker node in its own JVM joining the cluster of {@code server} (a server node's merged
+   * settings: cluster name, enrolment key and dispatch public key are taken from them).
+   *
+   * @param extra more settings for the workers (MAX_CONCURRENT_TASKS, WORKER_GROUPS, ...)
+   */
+  static PulseProcess workerNode(Path dir, JsonObject server, String name, int instances, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("CLUSTER_NAME", server.getString("CLUSTER_NAME"),
+        "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1", "EVENTBUS_HOST", "127.0.0.1",
+        "WORKER_API_KEY", server.getString("WORKER_API_KEY"),
+        "HEARTBEAT_INTERVAL", String.valueOf(server.getValue("HEARTBEAT_INTERVAL")),
+        "WORKER_NAME", name, "DATA_DIR", dir.toString(),
+        "DISPATCH_PUBLIC_KEY", server.getString("DISPATCH_PUBLIC_KEY")));
+    env.putAll(extra);
+    return start(dir, dir.resolveSibling(dir.getFileName() + "-workers.log"), env,
+        "worker", "--instances", String.valueOf(instances));
   }
 
   /** Waits until {@code GET /health} on the port answers 200. */

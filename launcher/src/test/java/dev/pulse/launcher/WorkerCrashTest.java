@@ -33,12 +33,7 @@ class WorkerCrashTest {
     Launched server = ServerMode.start(settings, Set.of("api", "engine", "registry"));
     Path dir = TestDatabase.dataDir().resolve(cluster);
     try (Http http = new Http(server.httpPort());
-         PulseProcess workers = PulseProcess.start(dir, dir.resolveSibling(cluster + "-workers.log"),
-             Map.of("CLUSTER_NAME", cluster, "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1",
-                 "EVENTBUS_HOST", "127.0.0.1", "WORKER_API_KEY", key, "HEARTBEAT_INTERVAL", "1",
-                 "WORKER_NAME", "victim", "DATA_DIR", dir.toString(),
-                 "DISPATCH_PUBLIC_KEY", settings.getString("DISPATCH_PUBLIC_KEY")),
-             "worker", "--instances", "2")) {
+         PulseProcess workers = PulseProcess.workerNode(dir, settings, "victim", 2, Map.of())) {
       ApiDriver api = new ApiDriver(http);
       Await.until(Duration.ofSeconds(90), "two workers online", () -> api.onlineWorkers() == 2 ? Boolean.TRUE : null);
       String execution = api.start(api.createWorkflow(new JsonObject().put("name", "long haul")
