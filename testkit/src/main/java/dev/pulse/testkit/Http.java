@@ -25,14 +25,11 @@ public final class Http implements AutoCloseable {
   }
 
   private final Vertx vertx;
-  private final HttpClient client;
   private final int port;
 
   /** A client for http://127.0.0.1:port. */
   public Http(int port) {
     this.vertx = Vertx.vertx();
-    // A connection per request: a test must never wait on a connection the server closed.
-    this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     this.port = port;
   }
 
@@ -44,11 +41,15 @@ public final class Http implements AutoCloseable {
     if (body != null) {
       options.putHeader("Content-Type", "application/json");
     }
+    // A client, and so a connection, per request: a test's request never waits in a pool behind
+    // connections an earlier request (a refused upload, a closed socket) left behind.
+    HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
         .compose((HttpClientResponse response) -> response.body().map(buffer -> new Response(response.statusCode(),
             buffer.toString(), response.getHeader("Content-Type"), response.headers())))
         .timeout(30, java.util.concurrent.TimeUnit.SECONDS)
+        .eventually(client::close)
         .await();
   }
 

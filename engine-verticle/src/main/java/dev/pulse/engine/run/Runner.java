@@ -198,7 +198,9 @@ public final class Runner {
             }
           }
           for (Driver driver : new ArrayList<>(drivers.values())) {
-            if (!ids.contains(driver.id()) && driver.createdAt() < began) {
+            // A driver whose last decision is being stored is not dropped: the row may already
+            // read "completed" while that decision's events and cancels are still to be sent.
+            if (!ids.contains(driver.id()) && driver.createdAt() < began && driver.idle().isComplete()) {
               LOG.info("Execution {} is no longer owned by engine node {}", driver.id(), node);
               drop(driver);
             }

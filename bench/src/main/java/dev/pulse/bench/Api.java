@@ -1,0 +1,97 @@
+package dev.pulse.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * PULSE's public REST API as a script would call it: from 127.0.0.1 (a trusted proxy address) with
+ * the SSO headers the reverse proxy would add for an admin named {@code bench}.
+ */
+final class Api {
+
+  /** What a failed call answered. */
+  static final class Refused extends RuntimeException {
+    final int status;
+
+    Refused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  private final HttpClient http;
+
+  Api(Vertx vertx, int port, int connections) {
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+  }
+
+  /** Creates a workflow; yields its id. */
+  Future<String> createWorkflow(String name, JsonArray steps) {
+    JsonObject body = new JsonObject().put("name", name).put("description", "PULSE benchmark")
+        .put("definition", new JsonObject().put("steps", steps));
+    return call(HttpMethod.POST, "/api/workflows", body, 201).map(reply -> reply.getString("id"));
+  }
+
+  /** Starts an execution; yields its id. */
+  Future<String> startExecution(String workflowId) {
+    return call(HttpMethod.POST, "/api/executions", new JsonObject().put("workflow_id", workflowId), 202)
+        .map(reply -> reply.getString("id"));
+  }
+
+  /** One execution with its steps and logs. */
+  Future<JsonObject> execution(String id) {
+    return call(HttpMethod.GET, "/api/executions/" + id, null, 200);
+  }
+
+  /** Every worker. */
+  Future<JsonArray> workers() {
+    return request(HttpMethod.GET, "/api/workers", null, 200).map(JsonArray::new);
+  }
+
+  /** {@code GET /health}'s status code. */
+  Future<Integer> health() {
+    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/health"))
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode()));
+  }
+
+  /** Names of the workers online now. */
+  Future<List<String>> onlineWorkers() {
+    return workers().map(list -> list.stream().map(JsonObject.class::cast)
+        .filter(worker -> "online".equals(worker.getString("status")))
+        .map(worker -> worker.getString("name")).toList());
+  }
+
+  private Future<JsonObject> call(HttpMethod method, String uri, JsonObject body, int expected) {
+    return request(method, uri, body, expected).map(JsonObject::new);
+  }
+
+  private Future<Buffer> request(HttpMethod method, String uri, JsonObject body, int expected) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri)
+        .putHeader("Remote-User", "bench").putHeader("Remote-Groups", "admin")
+        .putHeader("Accept", "application/json");
+    if (body != null) {
+      options.putHeader("Content-Type", "application/json");
+    }
+    return http.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
+        .compose(response -> response.body().compose(content -> response.statusCode() == expected
+            ? Future.succeededFuture(content)
+            : Future.failedFuture(new Refused(response.statusCode(), method + " " + uri + " answered "
+                + response.statusCode() + ": " + content))));
+  }
+
+  Future<Void> close() {
+    return http.close();
+  }
+}
