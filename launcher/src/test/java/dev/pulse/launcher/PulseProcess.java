@@ -29,7 +29,16 @@ final class PulseProcess implements AutoCloseable {
 
   /** Starts {@code Main <args>} with the given environment; output goes to {@code log}. */
   static PulseProcess start(Path workDir, Path log, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(
+    return start(List.of(), workDir, log, env, args);
+  }
+
+  /**
+   * Starts {@code Main <args>} behind a wrapper command (such as {@code ip netns exec NAME}, which
+   * replaces itself with the JVM, so the process is still the JVM).
+   */
+  static PulseProcess start(List<String> wrapper, Path workDir, Path log, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
         "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
         // what pulse.jar's manifest grants Hazelcast
@@ -57,6 +66,12 @@ final class PulseProcess implements AutoCloseable {
    * @param extra more settings for the workers (MAX_CONCURRENT_TASKS, WORKER_GROUPS, ...)
    */
   static PulseProcess workerNode(Path dir, JsonObject server, String name, int instances, Map<String, String> extra) {
+    return workerNode(List.of(), dir, server, name, instances, extra);
+  }
+
+  /** {@link #workerNode(Path, JsonObject, String, int, Map)} started behind {@code wrapper}. */
+  static PulseProcess workerNode(List<String> wrapper, Path dir, JsonObject server, String name, int instances,
+      Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>(Map.of("CLUSTER_NAME", server.getString("CLUSTER_NAME"),
         "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1", "EVENTBUS_HOST", "127.0.0.1",
         "WORKER_API_KEY", server.getString("WORKER_API_KEY"),
@@ -64,7 +79,7 @@ final class PulseProcess implements AutoCloseable {
         "WORKER_NAME", name, "DATA_DIR", dir.toString(),
         "DISPATCH_PUBLIC_KEY", server.getString("DISPATCH_PUBLIC_KEY")));
     env.putAll(extra);
-    return start(dir, dir.resolveSibling(dir.getFileName() + "-workers.log"), env,
+    return start(wrapper, dir, dir.resolveSibling(dir.getFileName() + "-workers.log"), env,
         "worker", "--instances", String.valueOf(instances));
   }
 
