@@ -48,7 +48,8 @@ public final class ClusterFactory {
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(readable(settings, "EVENTBUS_CERT_FILE"))
               .setKeyPath(readable(settings, "EVENTBUS_KEY_FILE")));
     }
-    return Observability.builder(new VertxOptions().setEventBusOptions(eventBus))
+    return Observability.builder(new VertxOptions().setEventBusOptions(eventBus),
+            settings.string("CLUSTER_HOST", "127.0.0.1"), settings.port("METRICS_PORT", 0, true))
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .await();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -25,8 +26,21 @@ final class Observability {
 
   /** A Vert.x builder with metrics on, over the given options. */
   static VertxBuilder builder(VertxOptions options) {
+    return builder(options, null, 0);
+  }
+
+  /**
+   * A Vert.x builder with metrics on; with a port, the node also serves them itself at
+   * {@code http://host:port/metrics} (METRICS_PORT), for nodes that run no API verticle.
+   */
+  static VertxBuilder builder(VertxOptions options, String host, int port) {
+    VertxPrometheusOptions prometheus = new VertxPrometheusOptions().setEnabled(true);
+    if (port > 0) {
+      prometheus.setStartEmbeddedServer(true).setEmbeddedServerEndpoint("/metrics")
+          .setEmbeddedServerOptions(new HttpServerOptions().setHost(host).setPort(port));
+    }
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        .setPrometheusOptions(prometheus));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry()));
   }
 

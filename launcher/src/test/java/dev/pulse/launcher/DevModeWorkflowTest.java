@@ -82,6 +82,16 @@ class DevModeWorkflowTest {
     assertEquals(0, lines.stream().filter(line -> line.startsWith("reboot-")).count());
     String logs = done.getJsonArray("logs").encode();
     assertTrue(logs.contains("ada"), "the log records who answered: " + logs);
+
+    String metrics = Await.until(Duration.ofSeconds(10), "PULSE's meters on /metrics", () -> {
+      String body = http.get("/metrics").body();
+      return body.contains("pulse_executions_total{status=\"completed\"}") ? body : null;
+    });
+    for (String meter : List.of("pulse_executions_active", "pulse_step_duration_seconds_bucket{",
+        "pulse_prompt_wait_seconds_count", "pulse_workers{status=\"online\"}", "pulse_commands_in_flight",
+        "pulse_commands_queued", "pulse_heartbeat_lag_seconds_count")) {
+      assertTrue(metrics.contains(meter), meter + " is exported");
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.pulse.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.storage.DbConfig;
 import dev.pulse.testkit.Await;
@@ -30,7 +31,9 @@ class TwoNodeClusterTest {
   void apiNodeReachesEngineAndRegistryOnAnotherNodeOverTheBus() {
     DbConfig db = TestDatabase.fresh();
     String clusterName = "pulse-test-" + UUID.randomUUID();
-    Launched backend = ServerMode.start(serverSettings(db, clusterName), Set.of("engine", "registry"));
+    int metricsPort = PulseProcess.freePort();
+    Launched backend = ServerMode.start(serverSettings(db, clusterName).put("METRICS_PORT", metricsPort),
+        Set.of("engine", "registry"));
     Launched api = null;
     try {
       api = ServerMode.start(serverSettings(db, clusterName), Set.of("api"));
@@ -44,6 +47,11 @@ class TwoNodeClusterTest {
         JsonObject cluster = health.getJsonArray("checks").stream().map(JsonObject.class::cast)
             .filter(check -> check.getString("id").equals("cluster")).findFirst().orElseThrow();
         assertEquals(2, cluster.getJsonObject("data").getInteger("nodes"));
+        try (Http metrics = new Http(metricsPort)) {
+          String text = metrics.get("/metrics").body();
+          assertTrue(text.contains("pulse_workers{status=\"online\"}"), "the backend node serves its own meters");
+          assertTrue(text.contains("pulse_executions_active{"), "the engine's meters are there too");
+        }
 
         backend.close();
         Http.Response degraded = Await.until(Duration.ofSeconds(30), "health to notice the engine node left", () -> {

@@ -80,6 +80,9 @@ public class RegistryVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(flushTimer);
+    if (registry != null) {
+      registry.close();
+    }
     Future<Void> closed = endpoint == null ? Future.succeededFuture() : endpoint.close();
     return closed
         .compose(done -> registry.flush())

@@ -135,10 +135,11 @@ final class Turn {
 
   void finishStep(int i, StepStatus status, String error) {
     Step step = s.step(i);
-    s.stepState(i).status(status).finishedAt(now).error(error);
+    StepState state = s.stepState(i).status(status).finishedAt(now).error(error);
     String how = status == StepStatus.COMPLETED ? "completed" : "failed: " + error;
     log("step_finished", "Step '" + step.name() + "' " + how, "step", i, "status", status.wire(), "error", error);
-    publish("step_finished", "step", i, "name", step.name(), "status", status.wire(), "error", error);
+    publish("step_finished", "step", i, "name", step.name(), "status", status.wire(), "error", error,
+        "step_type", step.type().wire(), "duration_ms", state.startedAt() == null ? null : now - state.startedAt());
   }
 
   /** After step {@code i} ended: stop on an unforgiven failure, else go on with the next step. */

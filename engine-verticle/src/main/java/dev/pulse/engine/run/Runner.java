@@ -16,6 +16,7 @@ import dev.pulse.engine.model.TargetState;
 import dev.pulse.engine.store.CommandStore;
 import dev.pulse.engine.store.ExecutionStore;
 import dev.pulse.engine.store.StateCodec;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +47,7 @@ public final class Runner {
   private final Effects effects;
   private final Map<String, Driver> drivers = new HashMap<>();
   private final Map<String, Future<Driver>> loading = new HashMap<>();
+  private final EngineMetrics metrics;
   private boolean scanning;
   private boolean closing;
 
@@ -59,6 +61,11 @@ public final class Runner {
     this.commands = commands;
     this.registry = registry;
     this.effects = effects;
+    this.metrics = new EngineMetrics(Metrics.globalRegistry, node, drivers::size);
+  }
+
+  EngineMetrics metrics() {
+    return metrics;
   }
 
   Vertx vertx() {
@@ -265,6 +272,7 @@ public final class Runner {
         .compose(drained -> {
           drivers.values().forEach(Driver::close);
           drivers.clear();
+          metrics.close();
           return executions.release(node);
         });
   }

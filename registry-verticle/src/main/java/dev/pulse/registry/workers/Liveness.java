@@ -30,6 +30,7 @@ final class Liveness {
   private final ApiKeys keys;
   private final WorkerEvents events;
   private final RegistryConfig config;
+  private final RegistryMetrics metrics;
   private final Set<String> dirty = new LinkedHashSet<>();
   private boolean flushing;
   private long flushes;
@@ -39,7 +40,9 @@ final class Liveness {
   private long totalMillis;
   private long failures;
 
-  Liveness(Fleet fleet, WorkerStore store, ApiKeys keys, WorkerEvents events, RegistryConfig config) {
+  Liveness(Fleet fleet, WorkerStore store, ApiKeys keys, WorkerEvents events, RegistryConfig config,
+      RegistryMetrics metrics) {
+    this.metrics = metrics;
     this.fleet = fleet;
     this.store = store;
     this.keys = keys;
@@ -96,7 +99,11 @@ final class Liveness {
     if (metadata.getValue("version") instanceof String version) {
       worker.version(WorkerInput.version(version));
     }
-    worker.metadata(metadata).lastHeartbeat(Instant.now());
+    Instant now = Instant.now();
+    if (WorkerStatus.isLive(worker.status())) {
+      metrics.heartbeat(worker.lastHeartbeat(), now, config.heartbeatInterval());
+    }
+    worker.metadata(metadata).lastHeartbeat(now);
     String status = WorkerStatus.fromMetadata(metadata);
     if (!status.equals(worker.status())) {
       worker.status(status);
@@ -124,6 +131,7 @@ final class Liveness {
       dirty.add(worker.id());
       events.status(worker);
     }
+    metrics.update(fleet.all());
   }
 
   /** Writes the dirty workers, one statement per {@link WorkerStore#FLUSH_CHUNK}; skips when one is running. */

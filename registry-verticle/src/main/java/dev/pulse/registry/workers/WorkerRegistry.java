@@ -2,6 +2,7 @@ package dev.pulse.registry.workers;
 
 import dev.pulse.contracts.WorkerClient;
 import dev.pulse.registry.RegistryConfig;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -21,13 +22,16 @@ public final class WorkerRegistry {
    *
    * @param onLost called on the event loop when a worker goes offline or is deleted
    */
+  private final RegistryMetrics metrics;
+
   public WorkerRegistry(RegistryConfig config, Pool pool, Fleet fleet, EventBus bus, WorkerClient workers,
       Consumer<Worker> onLost) {
     WorkerStore store = new WorkerStore(pool);
     ApiKeys keys = new ApiKeys(config.workerApiKey());
     WorkerEvents events = new WorkerEvents(bus, onLost);
     this.enrolment = new Enrolment(fleet, store, keys, events);
-    this.liveness = new Liveness(fleet, store, keys, events, config);
+    this.metrics = new RegistryMetrics(Metrics.globalRegistry);
+    this.liveness = new Liveness(fleet, store, keys, events, config, metrics);
     this.directory = new WorkerDirectory(fleet, store, events, workers);
     this.keyAdmin = new KeyAdmin(fleet, store, events, workers, Math.max(100, config.busTimeoutMs() / 2));
   }
@@ -67,9 +71,14 @@ public final class WorkerRegistry {
     return directory.resolve(body);
   }
 
-  /** Sets silent workers offline. */
+  /** Sets silent workers offline and refreshes the fleet meters. */
   public void sweep() {
     liveness.sweep();
+  }
+
+  /** Takes the registry's meters away. */
+  public void close() {
+    metrics.close();
   }
 
   /** Writes the workers whose heartbeat or status changed since the last flush. */
