@@ -24,9 +24,13 @@ import io.vertx.core.json.JsonObject;
  * @param conditionBudgetMs ENGINE_CONDITION_BUDGET_MS (100): time budget of one condition
  * @param dispatchSigner DISPATCH_PRIVATE_KEY (required; base64 PKCS#8 Ed25519, the launcher loads it from
  *     DATA_DIR/secrets): signs every command sent to a worker; never logged
+ * @param retentionDays RETENTION_DAYS (90): ended executions, finished direct commands and audit rows
+ *     older than this many days are deleted; 0 keeps everything
+ * @param retentionCheckMs RETENTION_CHECK_MS (3600000): how often old rows are looked for
  */
 public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long renewMs, long claimMs,
-    long reconcileMs, long resultGraceMs, long conditionBudgetMs, DispatchSigner dispatchSigner) {
+    long reconcileMs, long resultGraceMs, long conditionBudgetMs, DispatchSigner dispatchSigner,
+    int retentionDays, long retentionCheckMs) {
 
   /** Reads and checks the keys; fails with a {@link ConfigException} naming the bad one. */
   public static EngineConfig from(JsonObject json) {
@@ -47,6 +51,8 @@ public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long re
         config.number("ENGINE_CONDITION_BUDGET_MS", RhinoConditions.DEFAULT_BUDGET_MS, 10, 10_000),
         new DispatchSigner(DispatchKeys.privateKey(config.required("DISPATCH_PRIVATE_KEY",
             "the Ed25519 key commands are signed with (the launcher loads it from DATA_DIR/secrets)"),
-            "DISPATCH_PRIVATE_KEY")));
+            "DISPATCH_PRIVATE_KEY")),
+        config.integer("RETENTION_DAYS", 90, 0, 36_500),
+        config.number("RETENTION_CHECK_MS", 3_600_000, 1_000, 604_800_000));
   }
 }

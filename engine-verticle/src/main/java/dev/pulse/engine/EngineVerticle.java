@@ -9,6 +9,7 @@ import dev.pulse.contracts.WorkerClient;
 import dev.pulse.engine.condition.RhinoConditions;
 import dev.pulse.engine.decide.Decider;
 import dev.pulse.engine.definition.DefinitionValidator;
+import dev.pulse.engine.retention.Retention;
 import dev.pulse.engine.run.ExecutionService;
 import dev.pulse.engine.run.ResultInbox;
 import dev.pulse.engine.run.Runner;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public class EngineVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
+  private static final long RETENTION_FIRST_MS = 60_000;
 
   private final String node = UUID.randomUUID().toString();
   private final List<MessageConsumer<JsonObject>> listeners = new ArrayList<>();
@@ -47,6 +49,7 @@ public class EngineVerticle extends VerticleBase {
   private Pool pool;
   private BusEndpoint endpoint;
   private Runner runner;
+  private Retention retention;
 
   @Override
   public Future<?> start() {
@@ -70,6 +73,7 @@ public class EngineVerticle extends VerticleBase {
     ExecutionService executionService = new ExecutionService(runner, executions, workflows,
         new BusClient(bus, settings.busTimeoutMs()));
     ResultInbox inbox = new ResultInbox(commands, runner, bus);
+    retention = new Retention(pool, settings.retentionDays(), Retention.BATCH);
 
     endpoint = new BusEndpoint(bus)
         .on(Addresses.ENGINE_PING, body -> Future.succeededFuture(new JsonObject().put("role", "engine")))
@@ -100,6 +104,12 @@ public class EngineVerticle extends VerticleBase {
       timers.add(vertx.setPeriodic(settings.renewMs(), tick -> runner.renew()));
       timers.add(vertx.setPeriodic(settings.claimMs(), tick -> runner.scan()));
       timers.add(vertx.setPeriodic(settings.reconcileMs(), tick -> runner.reconcile()));
+      if (settings.retentionDays() > 0) {
+        // The first pass a minute after start, not a whole period: a node restarted more often
+        // than RETENTION_CHECK_MS would otherwise never prune.
+        timers.add(vertx.setPeriodic(Math.min(RETENTION_FIRST_MS, settings.retentionCheckMs()),
+            settings.retentionCheckMs(), tick -> retention.run()));
+      }
       runner.scan();
       LOG.info("Engine node {} started", node);
     });
@@ -116,6 +126,7 @@ public class EngineVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
+    retention.close();
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(endpoint.close());
     listeners.forEach(listener -> closing.add(listener.unregister()));

@@ -37,18 +37,27 @@ public final class Migrations {
 
   /** Every migration, in order. Append; never edit a released one. */
   public static final List<Migration> ALL = List.of(
-      new Migration(1, "seed tables and PULSE's own", "pulse/db/V1__base.sql"));
+      new Migration(1, "seed tables and PULSE's own", "pulse/db/V1__base.sql"),
+      new Migration(2, "indexes for retention", "pulse/db/V2__retention.sql"));
 
   private Migrations() {
   }
 
   /** Applies what is missing; yields the versions applied now (empty when up to date). */
   public static Future<List<Integer>> apply(Pool pool) {
-    return pool.getConnection().compose(connection -> locked(connection)
+    return apply(pool, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Applies what is missing up to and including {@code upToVersion}, leaving later ones out:
+   * builds a database as an older PULSE left it, for upgrade tests.
+   */
+  static Future<List<Integer>> apply(Pool pool, int upToVersion) {
+    return pool.getConnection().compose(connection -> locked(connection, upToVersion)
         .eventually(() -> connection.close()));
   }
 
-  private static Future<List<Integer>> locked(SqlConnection connection) {
+  private static Future<List<Integer>> locked(SqlConnection connection, int upToVersion) {
     return connection.preparedQuery("SELECT GET_LOCK(?, ?) AS got").execute(Tuple.of(LOCK, LOCK_WAIT_SECONDS))
         .compose(rows -> {
           Row row = rows.iterator().next();
@@ -57,12 +66,12 @@ public final class Migrations {
             return Future.failedFuture(new IllegalStateException(
                 "Another PULSE server held the migration lock for " + LOCK_WAIT_SECONDS + " s"));
           }
-          return applyMissing(connection).eventually(() -> connection
+          return applyMissing(connection, upToVersion).eventually(() -> connection
               .preparedQuery("SELECT RELEASE_LOCK(?)").execute(Tuple.of(LOCK)));
         });
   }
 
-  private static Future<List<Integer>> applyMissing(SqlConnection connection) {
+  private static Future<List<Integer>> applyMissing(SqlConnection connection, int upToVersion) {
     return connection.query("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY,"
             + " description VARCHAR(255) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)")
         .execute()
@@ -73,7 +82,7 @@ public final class Migrations {
           List<Integer> done = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
           for (Migration migration : ALL) {
-            if (!applied.contains(migration.version())) {
+            if (migration.version() <= upToVersion && !applied.contains(migration.version())) {
               chain = chain.compose(previous -> applyOne(connection, migration))
                   .andThen(ok -> done.add(migration.version()));
             }
