@@ -62,10 +62,17 @@ function describeStatus(status) {
   }
 }
 
+// Read even when it answers 503: a degraded server still says which version it runs.
+async function health() {
+  const response = await fetch('/health', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+  return response.json();
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
   user: () => call('GET', '/api/user'),
+  health,
 
   workers: () => call('GET', '/api/workers'),
   deleteWorker: (id) => call('DELETE', `/api/workers/${enc(id)}`),

@@ -76,11 +76,26 @@ function showUser(current) {
   document.body.dataset.role = current.role;
 }
 
+async function showVersion() {
+  let version;
+  try {
+    ({ version } = await api.health());
+  } catch (e) {
+    // The header keeps plain "PULSE": the connection badge already tells when the server is away.
+    return;
+  }
+  if (!version) return;
+  const title = document.getElementById('app-title');
+  replace(title, 'PULSE ', h('span', { class: 'version', dataset: { testid: 'app-version' } }, version));
+  title.title = `PULSE version ${version}`;
+}
+
 async function boot() {
   mountNotices(document.getElementById('notices'));
   live.on('state', showConnection);
   showConnection(live.connectionState());
   startRecording();
+  showVersion();
   try {
     user = await api.user();
   } catch (e) {

@@ -34,7 +34,8 @@ final class Observability {
    * {@code http://host:port/metrics} (METRICS_PORT), for nodes that run no API verticle.
    */
   static VertxBuilder builder(VertxOptions options, String host, int port) {
-    VertxPrometheusOptions prometheus = new VertxPrometheusOptions().setEnabled(true);
+    // Histogram buckets for HTTP response times, so dashboards can draw percentiles.
+    VertxPrometheusOptions prometheus = new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true);
     if (port > 0) {
       prometheus.setStartEmbeddedServer(true).setEmbeddedServerEndpoint("/metrics")
           .setEmbeddedServerOptions(new HttpServerOptions().setHost(host).setPort(port));

@@ -75,6 +75,13 @@ class DashboardBrowserTest {
       browser.open("#/workers");
       browser.until("the header names the dev admin",
           "document.querySelector('[data-testid=current-role]')?.textContent === 'admin'");
+      String version;
+      try (Http http = new Http(port)) {
+        version = http.get("/health").json().getString("version");
+      }
+      assertTrue(version != null && !version.isBlank(), "/health reports a version");
+      browser.until("the header shows the version /health reports",
+          "document.querySelector('[data-testid=app-title]')?.textContent === arguments[0]", "PULSE " + version);
       browser.until("both workers are listed online", "['alpha','beta'].every(n => "
           + "document.querySelector(`[data-testid=worker-card][data-worker-name=${n}][data-status=online]`))");
       browser.until("worker_metrics events draw a trend of several heartbeats",
