@@ -4,6 +4,8 @@ import dev.pulse.api.auth.Cidr;
 import dev.pulse.contracts.ConfigException;
 import dev.pulse.contracts.ConfigReader;
 import dev.pulse.contracts.Wire;
+import dev.pulse.contracts.signing.BusGrants;
+import dev.pulse.contracts.signing.DispatchKeys;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +22,13 @@ import java.util.List;
  * @param maxBodyBytes MAX_BODY_BYTES (1 MiB); larger bodies get 413
  * @param rateLimitPerMinute RATE_LIMIT_PER_MINUTE (1200): API requests per user per minute
  * @param version the PULSE version shown by /health
+ * @param grants DISPATCH_PRIVATE_KEY (base64 PKCS#8, which the launcher loads on every server node): the
+ *     API grants the engine and registry requests it makes for a user; null without the key, and
+ *     then the engine and registry refuse every change
  */
 public record ApiConfig(String host, int port, long busTimeoutMs, boolean devAuth, List<Cidr> trustedProxies,
-    String adminGroup, String employeeGroup, long maxBodyBytes, long rateLimitPerMinute, String version) {
+    String adminGroup, String employeeGroup, long maxBodyBytes, long rateLimitPerMinute, String version,
+    BusGrants grants) {
 
   /** Parses the keys above; a bad value throws a one-line {@link ConfigException}. */
   public static ApiConfig from(ConfigReader config) {
@@ -44,6 +50,12 @@ public record ApiConfig(String host, int port, long busTimeoutMs, boolean devAut
         config.string("EMPLOYEE_GROUP", "employee"),
         config.number("MAX_BODY_BYTES", 1024 * 1024, 1024, 64L * 1024 * 1024),
         config.number("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
-        config.string("PULSE_VERSION", "dev"));
+        config.string("PULSE_VERSION", "dev"),
+        grants(config.string("DISPATCH_PRIVATE_KEY", null)));
+  }
+
+  private static BusGrants grants(String privateKey) {
+    return privateKey == null ? null
+        : BusGrants.fromDispatchKey(DispatchKeys.privateKey(privateKey, "DISPATCH_PRIVATE_KEY"));
   }
 }

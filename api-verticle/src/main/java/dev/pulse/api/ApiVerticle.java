@@ -63,7 +63,8 @@ public class ApiVerticle extends VerticleBase {
 
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()));
     Replies replies = new Replies(new AuditLog(vertx, pool), config.trustedProxies());
-    WorkerRoutes workers = new WorkerRoutes(registry, replies);
+    Grants grants = new Grants(config.grants());
+    WorkerRoutes workers = new WorkerRoutes(registry, replies, grants);
     // Agents outside the cluster heartbeat over HTTP with their API key, not SSO.
     workers.mountHeartbeat(router);
     SsoAuthHandler sso = new SsoAuthHandler(config, new UserStore(pool));
@@ -74,8 +75,8 @@ public class ApiVerticle extends VerticleBase {
     router.get("/api/user").handler(Replies.json(200, ctx -> Future.succeededFuture(
         SsoAuthHandler.identity(ctx).toJson())));
     workers.mount(router);
-    new WorkflowRoutes(engine, replies).mount(router);
-    new ExecutionRoutes(engine, replies).mount(router);
+    new WorkflowRoutes(engine, replies, grants).mount(router);
+    new ExecutionRoutes(engine, replies, grants).mount(router);
     new AuditRoutes(new AuditLog(vertx, pool)).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
 

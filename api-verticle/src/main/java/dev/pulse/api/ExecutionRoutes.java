@@ -10,10 +10,12 @@ final class ExecutionRoutes {
 
   private final EngineClient engine;
   private final Replies replies;
+  private final Grants grants;
 
-  ExecutionRoutes(EngineClient engine, Replies replies) {
+  ExecutionRoutes(EngineClient engine, Replies replies, Grants grants) {
     this.engine = engine;
     this.replies = replies;
+    this.grants = grants;
   }
 
   void mount(Router router) {
@@ -23,7 +25,7 @@ final class ExecutionRoutes {
         (ctx, reply) -> reply.getString("id"),
         ctx -> new JsonObject().put("workflow_id", Failures.body(ctx).getValue("workflow_id"))), ctx -> {
       JsonObject body = Failures.body(ctx);
-      return engine.startExecution(new JsonObject().put("workflow_id", body.getValue("workflow_id"))
+      return engine.as(grants.of(ctx)).startExecution(new JsonObject().put("workflow_id", body.getValue("workflow_id"))
           .put("params", body.getValue("params")).put("started_by", ApiVerticle.caller(ctx)));
     }));
     router.get("/api/executions/:id").handler(Replies.json(200, ctx -> engine.getExecution(ctx.pathParam("id"))));
@@ -31,11 +33,11 @@ final class ExecutionRoutes {
         "execution", (ctx, reply) -> ctx.pathParam("id"),
         ctx -> new JsonObject().put("response", Failures.body(ctx).getValue("response"))), ctx -> {
       JsonObject body = Failures.body(ctx);
-      return engine.respond(new JsonObject().put("id", ctx.pathParam("id")).put("response", body.getValue("response"))
+      return engine.as(grants.of(ctx)).respond(new JsonObject().put("id", ctx.pathParam("id")).put("response", body.getValue("response"))
           .put("responded_by", ApiVerticle.caller(ctx)));
     }));
     router.post("/api/executions/:id/cancel").handler(replies.audited(200, new Replies.Audit("execution.cancel",
-        "execution", (ctx, reply) -> ctx.pathParam("id"), null), ctx -> engine.cancel(
+        "execution", (ctx, reply) -> ctx.pathParam("id"), null), ctx -> engine.as(grants.of(ctx)).cancel(
         new JsonObject().put("id", ctx.pathParam("id")).put("cancelled_by", ApiVerticle.caller(ctx)))));
   }
 

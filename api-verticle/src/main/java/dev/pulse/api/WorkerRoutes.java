@@ -16,10 +16,12 @@ final class WorkerRoutes {
 
   private final RegistryClient registry;
   private final Replies replies;
+  private final Grants grants;
 
-  WorkerRoutes(RegistryClient registry, Replies replies) {
+  WorkerRoutes(RegistryClient registry, Replies replies, Grants grants) {
     this.registry = registry;
     this.replies = replies;
+    this.grants = grants;
   }
 
   void mountHeartbeat(Router router) {
@@ -46,15 +48,15 @@ final class WorkerRoutes {
     router.get("/api/workers").handler(Replies.json(200, ctx -> registry.list()));
     router.delete("/api/workers/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
         .handler(replies.audited(200, new Replies.Audit("worker.delete", "worker",
-            (ctx, reply) -> ctx.pathParam("id"), null), ctx -> registry.delete(ctx.pathParam("id"))));
+            (ctx, reply) -> ctx.pathParam("id"), null), ctx -> registry.as(grants.of(ctx)).delete(ctx.pathParam("id"))));
     router.post("/api/workers/:id/key/rotate").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
         .handler(replies.audited(200, new Replies.Audit("worker.key.rotate", "worker",
             (ctx, reply) -> reply.getString("worker_id", ctx.pathParam("id")), null),
-            ctx -> registry.rotateKey(ctx.pathParam("id"), ApiVerticle.caller(ctx))));
+            ctx -> registry.as(grants.of(ctx)).rotateKey(ctx.pathParam("id"), ApiVerticle.caller(ctx))));
     router.post("/api/workers/:id/key/revoke").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
         .handler(replies.audited(200, new Replies.Audit("worker.key.revoke", "worker",
             (ctx, reply) -> reply.getString("worker_id", ctx.pathParam("id")), null),
-            ctx -> registry.revokeKey(ctx.pathParam("id"), ApiVerticle.caller(ctx))));
+            ctx -> registry.as(grants.of(ctx)).revokeKey(ctx.pathParam("id"), ApiVerticle.caller(ctx))));
     router.post("/api/workers/:id/command").handler(replies.audited(202, new Replies.Audit("command.run", "worker",
         (ctx, reply) -> ctx.pathParam("id"), ctx -> new JsonObject().put("command", Failures.body(ctx).getValue("command"))
             ), ctx -> {
@@ -72,7 +74,7 @@ final class WorkerRoutes {
       if (timeout != null) {
         request.put("timeout", ((Number) timeout).longValue());
       }
-      return registry.runCommand(request);
+      return registry.as(grants.of(ctx)).runCommand(request);
     }));
     router.post("/api/workers/:id/workflow").handler(replies.audited(202, new Replies.Audit("workflow.local",
         "worker", (ctx, reply) -> ctx.pathParam("id"), ctx -> new JsonObject()
@@ -86,7 +88,7 @@ final class WorkerRoutes {
       if (name != null && !(name instanceof String)) {
         throw PulseException.badRequest("name must be a string");
       }
-      return registry.runWorkflow(new JsonObject().put("worker_id", ctx.pathParam("id")).put("name", name)
+      return registry.as(grants.of(ctx)).runWorkflow(new JsonObject().put("worker_id", ctx.pathParam("id")).put("name", name)
           .put("steps", body.getValue("steps")).put("requested_by", ApiVerticle.caller(ctx)));
     }));
     router.get("/api/workers/:id/workflow/:run_id").handler(Replies.json(200, ctx ->

@@ -11,10 +11,12 @@ final class WorkflowRoutes {
 
   private final EngineClient engine;
   private final Replies replies;
+  private final Grants grants;
 
-  WorkflowRoutes(EngineClient engine, Replies replies) {
+  WorkflowRoutes(EngineClient engine, Replies replies, Grants grants) {
     this.engine = engine;
     this.replies = replies;
+    this.grants = grants;
   }
 
   void mount(Router router) {
@@ -24,16 +26,16 @@ final class WorkflowRoutes {
     router.post("/api/workflows").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
         .handler(replies.audited(201, new Replies.Audit("workflow.create", "workflow",
                 (ctx, reply) -> reply.getString("id"), ctx -> new JsonObject().put("name", nameOf(ctx))),
-            ctx -> engine.createWorkflow(workflow(Failures.body(ctx)).put("created_by", ApiVerticle.caller(ctx)))));
+            ctx -> engine.as(grants.of(ctx)).createWorkflow(workflow(Failures.body(ctx)).put("created_by", ApiVerticle.caller(ctx)))));
     router.put("/api/workflows/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
         .handler(replies.audited(200, new Replies.Audit("workflow.update", "workflow",
                 (ctx, reply) -> ctx.pathParam("id"), ctx -> new JsonObject().put("name", nameOf(ctx))),
-            ctx -> engine.updateWorkflow(workflow(Failures.body(ctx))
+            ctx -> engine.as(grants.of(ctx)).updateWorkflow(workflow(Failures.body(ctx))
                 .put("id", ctx.pathParam("id")).put("updated_by", ApiVerticle.caller(ctx)))));
     router.delete("/api/workflows/:id").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
         .handler(replies.audited(200, new Replies.Audit("workflow.delete", "workflow",
                 (ctx, reply) -> ctx.pathParam("id"), null),
-            ctx -> engine.deleteWorkflow(ctx.pathParam("id"))));
+            ctx -> engine.as(grants.of(ctx)).deleteWorkflow(ctx.pathParam("id"))));
   }
 
   private static Object nameOf(io.vertx.ext.web.RoutingContext ctx) {

@@ -1,12 +1,16 @@
 package dev.pulse.contracts;
 
+import dev.pulse.contracts.signing.BusGrants;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +26,25 @@ public final class BusEndpoint {
 
   private final EventBus bus;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final Map<String, Set<String>> policy = new HashMap<>();
+  private BusGrants grants;
 
   /** An endpoint on the given bus. */
   public BusEndpoint(EventBus bus) {
     this.bus = bus;
+  }
+
+  /**
+   * Guards addresses: a request to one of {@code policy}'s addresses is handled only with a
+   * valid grant ({@link BusGrants}) for one of the roles listed for it; others get 401 or 403.
+   * Call before {@link #on}.
+   *
+   * @return this, for chaining
+   */
+  public BusEndpoint guard(BusGrants grants, Map<String, Set<String>> policy) {
+    this.grants = grants;
+    this.policy.putAll(policy);
+    return this;
   }
 
   /**
@@ -34,7 +53,19 @@ public final class BusEndpoint {
    * @return this, for chaining
    */
   public BusEndpoint on(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    MessageConsumer<JsonObject> consumer = bus.consumer(address, message -> handle(address, message, handler));
+    Set<String> roles = policy.get(address);
+    MessageConsumer<JsonObject> consumer = bus.consumer(address, message -> {
+      if (roles != null) {
+        try {
+          grants.check(address, message.headers().get(BusGrants.HEADER), message.body(), roles);
+        } catch (PulseException refused) {
+          LOG.warn("Refused a request to {}: {}", address, refused.getMessage());
+          fail(address, message, refused);
+          return;
+        }
+      }
+      handle(address, message, handler);
+    });
     consumers.add(consumer);
     return this;
   }

@@ -14,6 +14,16 @@ public final class EngineClient extends BusClient {
     super(bus, timeoutMs);
   }
 
+  private EngineClient(EventBus bus, long timeoutMs, Grant grant) {
+    super(bus, timeoutMs, grant);
+  }
+
+  /** The same client, its change requests granted for {@code grant}'s actor and role. */
+  @Override
+  public EngineClient as(Grant grant) {
+    return new EngineClient(bus(), timeoutMs(), grant);
+  }
+
   /** Liveness probe. */
   public Future<JsonObject> ping() {
     return request(Addresses.ENGINE_PING, new JsonObject(), WHAT);

@@ -16,6 +16,16 @@ public final class RegistryClient extends BusClient {
     super(bus, timeoutMs);
   }
 
+  private RegistryClient(EventBus bus, long timeoutMs, Grant grant) {
+    super(bus, timeoutMs, grant);
+  }
+
+  /** The same client, its change requests granted for {@code grant}'s actor and role. */
+  @Override
+  public RegistryClient as(Grant grant) {
+    return new RegistryClient(bus(), timeoutMs(), grant);
+  }
+
   /** Liveness probe. */
   public Future<JsonObject> ping() {
     return request(Addresses.REGISTRY_PING, new JsonObject(), WHAT);

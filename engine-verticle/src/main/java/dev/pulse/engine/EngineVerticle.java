@@ -3,9 +3,11 @@ package dev.pulse.engine;
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.BusEndpoint;
+import dev.pulse.contracts.BusPolicy;
 import dev.pulse.contracts.EngineInternal;
 import dev.pulse.contracts.RegistryClient;
 import dev.pulse.contracts.WorkerClient;
+import dev.pulse.contracts.signing.BusGrants;
 import dev.pulse.engine.condition.RhinoConditions;
 import dev.pulse.engine.decide.Decider;
 import dev.pulse.engine.definition.DefinitionValidator;
@@ -27,6 +29,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -70,12 +73,16 @@ public class EngineVerticle extends VerticleBase {
         new WorkerClient(bus, settings.busTimeoutMs(), settings.dispatchSigner()));
     WorkflowService workflowService = new WorkflowService(workflows,
         new DefinitionValidator(conditions::parseError), bus);
+    BusGrants grants = settings.dispatchSigner().grants();
+    // Requests forwarded to the engine that owns an execution carry this node's own grant.
     ExecutionService executionService = new ExecutionService(runner, executions, workflows,
-        new BusClient(bus, settings.busTimeoutMs()));
+        new BusClient(bus, settings.busTimeoutMs(), new BusClient.Grant(grants, "engine " + node, BusPolicy.SERVER)));
     ResultInbox inbox = new ResultInbox(commands, runner, bus);
     retention = new Retention(pool, settings.retentionDays(), Retention.BATCH);
 
     endpoint = new BusEndpoint(bus)
+        .guard(grants, BusPolicy.ENGINE)
+        .guard(grants, Map.of(EngineInternal.engineNode(node), BusPolicy.ENGINE_INTERNAL))
         .on(Addresses.ENGINE_PING, body -> Future.succeededFuture(new JsonObject().put("role", "engine")))
         .on(Addresses.ENGINE_WORKFLOW_CREATE, workflowService::create)
         .on(Addresses.ENGINE_WORKFLOW_LIST, workflowService::list)

@@ -34,9 +34,9 @@ final class ServerMode {
     DbConfig db = DbConfig.from(reader);
     Secrets.ensure(settings, dataDir, "WORKER_API_KEY");
     Secrets.ensure(settings, dataDir, "SECRET_KEY");
-    if (roles.contains("engine") || roles.contains("registry")) {
-      Secrets.ensureDispatchKeys(settings, dataDir, false);
-    }
+    // Every server role holds the dispatch key: engine and registry sign commands with it, and the
+    // API grants its bus requests with a key derived from it (BusGrants).
+    Secrets.ensureDispatchKeys(settings, dataDir, false);
     Preflight.server(settings, roles, false);
     Vertx vertx = ClusterFactory.join(reader, false);
     try {

@@ -2,6 +2,7 @@ package dev.pulse.registry;
 
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusEndpoint;
+import dev.pulse.contracts.BusPolicy;
 import dev.pulse.contracts.WorkerClient;
 import dev.pulse.registry.commands.DirectCommands;
 import dev.pulse.registry.commands.LocalWorkflows;
@@ -51,6 +52,7 @@ public class RegistryVerticle extends VerticleBase {
         .compose(loaded -> commands.failOrphans())
         .compose(ready -> {
           endpoint = new BusEndpoint(vertx.eventBus())
+              .guard(settings.dispatchSigner().grants(), BusPolicy.REGISTRY)
               .on(Addresses.REGISTRY_PING, body -> Future.succeededFuture(new JsonObject().put("role", "registry")))
               .on(Addresses.REGISTRY_CONNECT, registry::connect)
               .on(Addresses.REGISTRY_HEARTBEAT, registry::heartbeat)

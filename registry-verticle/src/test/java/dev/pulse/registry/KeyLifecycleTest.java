@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pulse.contracts.BusClient;
+import dev.pulse.contracts.BusPolicy;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.RegistryClient;
+import dev.pulse.contracts.signing.BusGrants;
 import dev.pulse.contracts.signing.DispatchVerifier;
 import dev.pulse.contracts.signing.WorkerKeyProof;
 import io.vertx.core.Future;
@@ -128,7 +131,8 @@ class KeyLifecycleTest {
     String oldKey = enrol();
     StandInWorker.start(registry.vertx, "w-1", StandInWorker.accepting(), body -> io.vertx.core.Promise
         .<JsonObject>promise().future()).await();
-    RegistryClient sameTimeout = new RegistryClient(registry.vertx.eventBus(), 1_000);
+    RegistryClient sameTimeout = new RegistryClient(registry.vertx.eventBus(), 1_000).as(new BusClient.Grant(
+        BusGrants.fromDispatchKey(RegistryHarness.DISPATCH_KEYS.getPrivate()), "ada", BusPolicy.ADMIN));
 
     JsonObject reply = sameTimeout.rotateKey("w-1", "ada").await();
 

@@ -2,9 +2,11 @@ package dev.pulse.registry;
 
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusClient;
+import dev.pulse.contracts.BusPolicy;
 import dev.pulse.contracts.Heartbeat;
 import dev.pulse.contracts.RegistryClient;
 import dev.pulse.contracts.WorkerConnect;
+import dev.pulse.contracts.signing.BusGrants;
 import dev.pulse.contracts.signing.DispatchKeys;
 import dev.pulse.storage.Database;
 import dev.pulse.storage.DbConfig;
@@ -42,7 +44,9 @@ final class RegistryHarness {
     this.vertx = vertx;
     this.db = db;
     this.pool = pool;
-    this.client = new RegistryClient(vertx.eventBus(), 5_000);
+    // Requests as the API makes them for an admin: granted with a key derived from the dispatch key.
+    this.client = new RegistryClient(vertx.eventBus(), 5_000).as(new BusClient.Grant(
+        BusGrants.fromDispatchKey(DISPATCH_KEYS.getPrivate()), "test-admin", BusPolicy.ADMIN));
     this.bus = new BusClient(vertx.eventBus(), 5_000);
     this.events = new EventLog(vertx);
   }

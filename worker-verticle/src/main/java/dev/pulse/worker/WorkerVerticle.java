@@ -52,7 +52,7 @@ public class WorkerVerticle extends VerticleBase {
 
   /** Loaded from the state directory before anything else starts. */
   private record Loaded(Identity identity, List<JsonObject> outbox, List<JsonObject> inflight,
-      SystemMetrics metrics, List<PublicKey> dispatchKeys) {
+      List<String> delivered, SystemMetrics metrics, List<PublicKey> dispatchKeys) {
   }
 
   @Override
@@ -68,6 +68,7 @@ public class WorkerVerticle extends VerticleBase {
       store.prepare();
       List<PublicKey> keys = config.loadDispatchKeys();
       return new Loaded(store.loadOrCreateIdentity(config.name()), store.listOutbox(), store.listInflight(),
+          store.recentlyDelivered(config.dispatchMaxAgeMs() + DispatchVerifier.FUTURE_TOLERANCE_MS),
           new SystemMetrics(), keys);
     }, true).compose(this::assemble).onFailure(e -> closeExecutors()).onSuccess(identity -> LOG.info(
         "Worker {} ({}) ready: groups {}, {} concurrent, queue {}; runs only commands signed by dispatch key {}{}",
@@ -91,6 +92,8 @@ public class WorkerVerticle extends VerticleBase {
     scheduler = new CommandScheduler(run, config.maxConcurrent(), config.queueSize(), vertx, context, processThreads,
         chunk -> vertx.eventBus().publish(Addresses.EVENT_OUTPUT, chunk.toJson()), outbox::accepted, outbox::add, outbox::accepted, outbox::add);
     outbox.restore(loaded.outbox()).forEach(scheduler::remember);
+    // Results delivered before a restart: a replay of their still-valid signed dispatch is a duplicate.
+    loaded.delivered().forEach(scheduler::remember);
     recoverInterrupted(loaded.inflight(), workerId);
     link = new RegistryLink(vertx, new RegistryClient(vertx.eventBus(), config.busTimeoutMs()), config,
         loaded.identity(), this::saveIdentity, this::taskFacts,

@@ -76,6 +76,25 @@ class OutboxTest {
   }
 
   @Test
+  void aCapturedSignedDispatchReplayedAfterARestartDoesNotRunAgain() throws Exception {
+    worker.withReceiver().deploy().awaitAccepted();
+    Path ran = worker.workDir.resolve("replayed.txt");
+    JsonObject signed = WorkerHarness.SIGNER.sign(new CommandDispatch("o-6", "exec-1", 0, worker.workerId(),
+        "echo once >> '" + ran + "'", 10_000, null, null, Addresses.ENGINE_RESULTS)).toJson();
+    await(worker.rawExecute(signed));
+    worker.result("o-6");
+    WorkerHarness.waitFor("the outbox to empty", () -> !Files.exists(worker.stateDir.resolve("outbox/o-6.json")));
+    worker.undeploy();
+
+    worker.deploy().awaitAccepted();
+    JsonObject replay = await(worker.rawExecute(signed));
+
+    assertTrue(replay.getBoolean("duplicate", false), "the replay is recognised: " + replay.encode());
+    Thread.sleep(500);
+    assertEquals(java.util.List.of("once"), Files.readAllLines(ran), "the command ran once");
+  }
+
+  @Test
   void commandInterruptedByACrashGetsAnErrorResultAfterRestart() throws Exception {
     Path inflight = Files.createDirectories(worker.stateDir.resolve("inflight"));
     CommandDispatch lost = new CommandDispatch("o-3", "exec-9", 2, "w", "sleep 100", 1000, null, null,

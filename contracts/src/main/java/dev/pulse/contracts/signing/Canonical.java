@@ -19,7 +19,8 @@ import java.util.List;
  * The exact bytes a signature covers, independent of JSON formatting, key order and the boxed
  * type a number happens to decode to.
  *
- * <p>The encoding starts with a domain string ({@link #DISPATCH_DOMAIN}, {@link #WORKFLOW_DOMAIN} or {@link #CONTROL_DOMAIN}),
+ * <p>The encoding starts with a domain string ({@link #DISPATCH_DOMAIN}, {@link #WORKFLOW_DOMAIN}, {@link #CONTROL_DOMAIN} or
+ * {@link #GRANT_DOMAIN}),
  * so that a signed control message can never pass for a command or the other way round. Each
  * value follows as a one-byte tag and its content: {@code N} null; {@code S} a 4-byte length and
  * UTF-8 bytes; {@code I} an 8-byte integer; {@code D} an 8-byte IEEE double; {@code B} one byte;
@@ -34,6 +35,8 @@ public final class Canonical {
   public static final String WORKFLOW_DOMAIN = "pulse.execute_workflow.v1";
   /** Domain of control-message signatures. */
   public static final String CONTROL_DOMAIN = "pulse.control.v1";
+  /** Domain of bus grants ({@link BusGrants}). */
+  public static final String GRANT_DOMAIN = "pulse.bus_grant.v1";
 
   private Canonical() {
   }
@@ -78,6 +81,17 @@ public final class Canonical {
     covered.remove(DispatchSigner.SIGNATURE);
     Writer out = new Writer(CONTROL_DOMAIN);
     out.value(covered);
+    return out.bytes();
+  }
+
+  /** What a bus grant covers: the address, who, which role, when, and the whole request body. */
+  public static byte[] grant(String address, String actor, String role, long issuedAt, JsonObject body) {
+    Writer out = new Writer(GRANT_DOMAIN);
+    out.value(address);
+    out.value(actor);
+    out.value(role);
+    out.value(issuedAt);
+    out.value(body);
     return out.bytes();
   }
 

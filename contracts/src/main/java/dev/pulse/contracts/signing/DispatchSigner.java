@@ -68,6 +68,11 @@ public final class DispatchSigner {
     return signed.put(SIGNATURE, signature(Canonical.control(signed)));
   }
 
+  /** Bus grants keyed from this signer's private key ({@link BusGrants#fromDispatchKey}). */
+  public BusGrants grants() {
+    return BusGrants.fromDispatchKey(key);
+  }
+
   private String signature(byte[] bytes) {
     try {
       Signature signer = Signature.getInstance(DispatchKeys.ALGORITHM);

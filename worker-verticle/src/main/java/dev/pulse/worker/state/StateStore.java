@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,18 +38,20 @@ public final class StateStore {
   private final Path dir;
   private final Path outbox;
   private final Path inflight;
+  private final Path delivered;
 
   /** A store rooted at the given directory (created on {@link #prepare()}). */
   public StateStore(Path dir) {
     this.dir = dir;
     this.outbox = dir.resolve("outbox");
     this.inflight = dir.resolve("inflight");
+    this.delivered = dir.resolve("delivered");
   }
 
   /** Creates the directories, owner-only. */
   public void prepare() {
     try {
-      for (Path path : List.of(dir, outbox, inflight)) {
+      for (Path path : List.of(dir, outbox, inflight, delivered)) {
         if (!Files.isDirectory(path)) {
           Files.createDirectories(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
@@ -98,9 +101,43 @@ public final class StateStore {
     return readJson(outbox.resolve(commandId + ".json"));
   }
 
-  /** Forgets an acknowledged result. */
+  /**
+   * Forgets an acknowledged result, leaving an empty marker under {@code delivered/}: a signed
+   * dispatch stays valid for DISPATCH_MAX_AGE_MS, and the marker keeps a replay of it from
+   * running again after this worker restarts ({@link #recentlyDelivered}).
+   */
   public void deleteOutbox(String commandId) {
+    try {
+      Path marker = delivered.resolve(commandId);
+      if (Files.exists(marker)) {
+        Files.setLastModifiedTime(marker, FileTime.fromMillis(System.currentTimeMillis()));
+      } else {
+        Files.createFile(marker);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot mark " + commandId + " delivered", e);
+    }
     delete(outbox.resolve(commandId + ".json"));
+  }
+
+  /** Ids delivered within the last {@code windowMs}; older markers are removed. */
+  public List<String> recentlyDelivered(long windowMs) {
+    long cutoff = System.currentTimeMillis() - windowMs;
+    List<String> ids = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(delivered)) {
+      for (Path marker : stream) {
+        if (modified(marker) < cutoff) {
+          delete(marker);
+        } else {
+          ids.add(marker.getFileName().toString());
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ids;
   }
 
   /** Every stored outbox entry, oldest first; unreadable files are set aside as {@code *.bad}. */
