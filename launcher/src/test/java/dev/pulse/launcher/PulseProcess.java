@@ -32,11 +32,22 @@ final class PulseProcess implements AutoCloseable {
     return start(List.of(), workDir, log, env, args);
   }
 
+  /** {@link #start(Path, Path, Map, String...)} with extra JVM options, such as {@code -Dname=value}. */
+  static PulseProcess start(Path workDir, Path log, Map<String, String> env, List<String> jvmOptions,
+      String... args) {
+    return start(List.of(), jvmOptions, workDir, log, env, args);
+  }
+
   /**
    * Starts {@code Main <args>} behind a wrapper command (such as {@code ip netns exec NAME}, which
    * replaces itself with the JVM, so the process is still the JVM).
    */
   static PulseProcess start(List<String> wrapper, Path workDir, Path log, Map<String, String> env, String... args) {
+    return start(wrapper, List.of(), workDir, log, env, args);
+  }
+
+  private static PulseProcess start(List<String> wrapper, List<String> jvmOptions, Path workDir, Path log,
+      Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(wrapper);
     command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
@@ -45,8 +56,9 @@ final class PulseProcess implements AutoCloseable {
         "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
         "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "dev.pulse.launcher.Main"));
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pulse.launcher.Main"));
     command.addAll(List.of(args));
     try {
       Files.createDirectories(workDir);

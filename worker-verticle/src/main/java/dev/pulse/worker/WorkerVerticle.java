@@ -1,5 +1,9 @@
 package dev.pulse.worker;
 
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+import static dev.pulse.contracts.LogKeys.withIds;
+
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.CommandDispatch;
@@ -49,6 +53,7 @@ public class WorkerVerticle extends VerticleBase {
   private RegistryLink link;
   private WorkerEndpoint endpoint;
   private List<PublicKey> trusted = List.of();
+  private String workerId;
 
   /** Loaded from the state directory before anything else starts. */
   private record Loaded(Identity identity, List<JsonObject> outbox, List<JsonObject> inflight,
@@ -70,7 +75,8 @@ public class WorkerVerticle extends VerticleBase {
       return new Loaded(store.loadOrCreateIdentity(config.name()), store.listOutbox(), store.listInflight(),
           store.recentlyDelivered(config.dispatchMaxAgeMs() + DispatchVerifier.FUTURE_TOLERANCE_MS),
           new SystemMetrics(), keys);
-    }, true).compose(this::assemble).onFailure(e -> closeExecutors()).onSuccess(identity -> LOG.info(
+    }, true).compose(this::assemble).onFailure(e -> closeExecutors()).onSuccess(identity -> LOG.atInfo()
+        .addKeyValue(WORKER_ID, identity.workerId()).addKeyValue(WORKER_NAME, config.name()).log(
         "Worker {} ({}) ready: groups {}, {} concurrent, queue {}; runs only commands signed by dispatch key {}{}",
         config.name(), identity.workerId(), config.groups(), config.maxConcurrent(), config.queueSize(),
         fingerprints(), config.allowedCommands().size() == 0 ? ""
@@ -79,6 +85,7 @@ public class WorkerVerticle extends VerticleBase {
 
   private Future<Identity> assemble(Loaded loaded) {
     String workerId = loaded.identity().workerId();
+    this.workerId = workerId;
     AtomicInteger threadCount = new AtomicInteger();
     processThreads = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "pulse-worker-" + config.name() + "-proc-" + threadCount.incrementAndGet());
@@ -127,7 +134,8 @@ public class WorkerVerticle extends VerticleBase {
         }, true);
         continue;
       }
-      LOG.warn("Command {} was interrupted by a restart of worker {}", dispatch.commandId(), config.name());
+      withIds(LOG.atWarn(), dispatch).addKeyValue(WORKER_NAME, config.name())
+          .log("Command {} was interrupted by a restart of worker {}", dispatch.commandId(), config.name());
       scheduler.remember(dispatch.commandId());
       outbox.add(dispatch.commandId(), dispatch.replyTo(), CommandResult.notRun(dispatch, workerId,
           "the worker restarted before the command finished").toJson());
@@ -145,7 +153,8 @@ public class WorkerVerticle extends VerticleBase {
       }, true);
       return;
     }
-    LOG.warn("Workflow {} was interrupted by a restart of worker {}", dispatch.executionId(), config.name());
+    withIds(LOG.atWarn(), dispatch).addKeyValue(WORKER_NAME, config.name())
+        .log("Workflow {} was interrupted by a restart of worker {}", dispatch.executionId(), config.name());
     scheduler.remember(dispatch.executionId());
     outbox.add(dispatch.executionId(), dispatch.replyTo(), WorkflowResult.failed(dispatch, workerId,
         "the worker restarted before the workflow finished").toJson());
@@ -173,8 +182,9 @@ public class WorkerVerticle extends VerticleBase {
     if (endpoint == null) {
       return closeExecutors();
     }
-    LOG.info("Worker {} stopping: {} running, {} queued", config.name(), scheduler.runningCount(),
-        scheduler.queuedCount());
+    LOG.atInfo().addKeyValue(WORKER_ID, workerId).addKeyValue(WORKER_NAME, config.name())
+        .log("Worker {} stopping: {} running, {} queued", config.name(), scheduler.runningCount(),
+            scheduler.queuedCount());
     link.stop();
     return endpoint.close()
         .eventually(() -> scheduler.shutdown(config.shutdownGraceMs()))

@@ -1,5 +1,9 @@
 package dev.pulse.engine.run;
 
+import static dev.pulse.contracts.LogKeys.COMMAND_ID;
+import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.ErrorCodes;
@@ -48,8 +52,10 @@ final class Effects {
       } else if (action instanceof Action.CancelCommand cancel) {
         workers.control(cancel.workerId(), new JsonObject().put("type", "cancel")
                 .put("command_id", cancel.commandId()))
-            .onFailure(failure -> LOG.info("Could not cancel command {} on worker {}: {}", cancel.commandId(),
-                cancel.workerId(), failure.getMessage()));
+            .onFailure(failure -> LOG.atInfo().addKeyValue(EXECUTION_ID, driver.id())
+                .addKeyValue(COMMAND_ID, cancel.commandId()).addKeyValue(WORKER_ID, cancel.workerId())
+                .log("Could not cancel command {} on worker {}: {}", cancel.commandId(), cancel.workerId(),
+                    failure.getMessage()));
       } else if (action instanceof Action.Publish publish) {
         bus.publish(Addresses.EVENT_EXECUTION, Plain.json(publish.body()));
       }
@@ -70,7 +76,9 @@ final class Effects {
     track(workers.execute(message)
         .compose(reply -> reply.getBoolean("accepted", true) ? commands.markAccepted(dispatch.commandId())
             .otherwise(failure -> {
-              LOG.warn("Could not note that command {} was accepted: {}", dispatch.commandId(), failure.toString());
+              LOG.atWarn().addKeyValue(EXECUTION_ID, driver.id()).addKeyValue(COMMAND_ID, dispatch.commandId())
+                  .addKeyValue(WORKER_ID, dispatch.workerId())
+                  .log("Could not note that command {} was accepted: {}", dispatch.commandId(), failure.toString());
               return null;
             })
             : Future.failedFuture(new PulseException(ErrorCodes.UNAVAILABLE,

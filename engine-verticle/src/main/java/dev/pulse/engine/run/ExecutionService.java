@@ -1,5 +1,8 @@
 package dev.pulse.engine.run;
 
+import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
+import static dev.pulse.contracts.LogKeys.WORKFLOW_ID;
+
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.EngineInternal;
@@ -22,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The execution addresses: start, list, get, respond, cancel. Respond and cancel reach whichever
@@ -29,6 +34,8 @@ import java.util.stream.Collectors;
  * it, or taken over here when its owner is gone).
  */
 public final class ExecutionService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
 
   private final Runner runner;
   private final ExecutionStore executions;
@@ -65,6 +72,8 @@ public final class ExecutionService {
       return executions.insert(state, definition, runner.node()).recover(Database::unavailable)
           .map(inserted -> {
             Driver driver = runner.adopt(state);
+            LOG.atInfo().addKeyValue(EXECUTION_ID, state.executionId()).addKeyValue(WORKFLOW_ID, workflowId)
+                .log("Execution {} of workflow {} started by {}", state.executionId(), workflowId, startedBy);
             bus.bus().publish(Addresses.EVENT_EXECUTION, new JsonObject().put("type", "execution_started")
                 .put("execution_id", state.executionId()).put("workflow_id", workflowId));
             driver.submit(new Event.Start());

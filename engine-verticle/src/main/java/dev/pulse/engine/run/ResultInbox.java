@@ -1,5 +1,7 @@
 package dev.pulse.engine.run;
 
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+
 import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.EngineInternal;
 import dev.pulse.engine.store.CommandStore;
@@ -35,7 +37,8 @@ public final class ResultInbox {
   public Future<JsonObject> receive(JsonObject body) {
     CommandResult result = CommandResult.fromJson(body);
     if (result.commandId() == null) {
-      LOG.warn("Ignoring a step result without command_id from worker {}", result.workerId());
+      LOG.atWarn().addKeyValue(WORKER_ID, result.workerId())
+          .log("Ignoring a step result without command_id from worker {}", result.workerId());
       return Future.succeededFuture(ACK.copy());
     }
     return commands.record(result).recover(Database::unavailable).map(executionId -> {

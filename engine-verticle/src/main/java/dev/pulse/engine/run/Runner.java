@@ -1,5 +1,10 @@
 package dev.pulse.engine.run;
 
+import static dev.pulse.contracts.LogKeys.COMMAND_ID;
+import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKFLOW_ID;
+
 import dev.pulse.contracts.EngineInternal;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
@@ -125,7 +130,8 @@ public final class Runner {
     ExecutionState state = StateCodec.fromJson(row.id(), row.workflowId(), row.workflowName(), row.startedBy(),
         steps, row.state());
     Driver driver = adopt(state);
-    LOG.info("Engine node {} drives execution {} ({})", node, row.id(), state.status().wire());
+    LOG.atInfo().addKeyValue(EXECUTION_ID, row.id()).addKeyValue(WORKFLOW_ID, row.workflowId())
+        .log("Engine node {} drives execution {} ({})", node, row.id(), state.status().wire());
     driver.submit(new Event.Resume(node)).onSuccess(resumed -> recover(driver));
     return driver;
   }
@@ -148,7 +154,9 @@ public final class Runner {
         if (row.result() != null) {
           driver.submit(new Event.CommandFinished(row.commandId(), StateCodec.outcome(row.result())));
         } else if ("dispatched".equals(row.status())) {
-          LOG.info("Sending command {} again: its worker never acknowledged it", row.commandId());
+          LOG.atInfo().addKeyValue(EXECUTION_ID, driver.id()).addKeyValue(COMMAND_ID, row.commandId())
+              .addKeyValue(WORKER_ID, target.workerId())
+              .log("Sending command {} again: its worker never acknowledged it", row.commandId());
           effects.dispatch(driver, new Action.Dispatch(step.index(), row.commandId(), target.workerId(),
               target.workerName(), step.command(), step.timeoutMs()));
         }
@@ -173,14 +181,20 @@ public final class Runner {
       return;
     }
     if (cause instanceof ExecutionStore.LostOwnership) {
-      LOG.info("Execution {} is driven by another engine node now", driver.id());
+      LOG.atInfo().addKeyValue(EXECUTION_ID, driver.id()).log("Execution {} is driven by another engine node now",
+          driver.id());
     } else {
-      LOG.warn("Execution {}: could not store a decision ({}); reloading it shortly", driver.id(), cause.toString());
+      LOG.atWarn().addKeyValue(EXECUTION_ID, driver.id())
+          .log("Execution {}: could not store a decision ({}); reloading it shortly", driver.id(), cause.toString());
     }
     drop(driver);
   }
 
   void finished(Driver driver) {
+    ExecutionState state = driver.state();
+    LOG.atInfo().addKeyValue(EXECUTION_ID, driver.id()).addKeyValue(WORKFLOW_ID, state.workflowId())
+        .log("Execution {} of workflow {} ended {}{}", driver.id(), state.workflowId(), state.status().wire(),
+            state.error() == null ? "" : ": " + state.error());
     drop(driver);
   }
 
@@ -201,14 +215,16 @@ public final class Runner {
           Set<String> ids = new HashSet<>(owned);
           for (String id : owned) {
             if (!drivers.containsKey(id) && !loading.containsKey(id)) {
-              driver(id).onFailure(failure -> LOG.debug("Execution {} not taken over: {}", id, failure.toString()));
+              driver(id).onFailure(failure -> LOG.atDebug().addKeyValue(EXECUTION_ID, id)
+                  .log("Execution {} not taken over: {}", id, failure.toString()));
             }
           }
           for (Driver driver : new ArrayList<>(drivers.values())) {
             // A driver whose last decision is being stored is not dropped: the row may already
             // read "completed" while that decision's events and cancels are still to be sent.
             if (!ids.contains(driver.id()) && driver.createdAt() < began && driver.idle().isComplete()) {
-              LOG.info("Execution {} is no longer owned by engine node {}", driver.id(), node);
+              LOG.atInfo().addKeyValue(EXECUTION_ID, driver.id())
+                  .log("Execution {} is no longer owned by engine node {}", driver.id(), node);
               drop(driver);
             }
           }

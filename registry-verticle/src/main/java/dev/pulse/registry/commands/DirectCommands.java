@@ -1,5 +1,10 @@
 package dev.pulse.registry.commands;
 
+import static dev.pulse.contracts.LogKeys.COMMAND_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+import static dev.pulse.contracts.LogKeys.withIds;
+
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.CommandResult;
@@ -88,8 +93,10 @@ public final class DirectCommands {
         timeout, null, null, Addresses.REGISTRY_RESULTS);
     return store.insert(dispatch.commandId(), worker.id(), worker.name(), text, timeout, requestedBy)
         .map(stored -> {
-          LOG.info("Direct command {} for worker '{}' requested by {}", dispatch.commandId(), worker.name(),
-              requestedBy);
+          LOG.atInfo().addKeyValue(COMMAND_ID, dispatch.commandId()).addKeyValue(WORKER_ID, worker.id())
+              .addKeyValue(WORKER_NAME, worker.name())
+              .log("Direct command {} for worker '{}' requested by {}", dispatch.commandId(), worker.name(),
+                  requestedBy);
           dispatch(dispatch, worker);
           return new JsonObject().put("command_id", dispatch.commandId()).put("worker_id", worker.id())
               .put("worker_name", worker.name()).put("status", CommandStore.DISPATCHED);
@@ -124,7 +131,8 @@ public final class DirectCommands {
     }
     return store.recordResult(result).map(counted -> {
       if (!counted) {
-        LOG.debug("Result for command {} ignored: already has one, or not a direct command", result.commandId());
+        LOG.atDebug().addKeyValue(COMMAND_ID, result.commandId()).addKeyValue(WORKER_ID, result.workerId())
+            .log("Result for command {} ignored: already has one, or not a direct command", result.commandId());
         return new JsonObject().put("ok", true).put("duplicate", true);
       }
       return new JsonObject().put("ok", true);
@@ -139,11 +147,13 @@ public final class DirectCommands {
             "worker '" + worker.name() + "' " + what + " before reporting a result"))
         .onSuccess(count -> {
           if (count > 0) {
-            LOG.info("{} direct command(s) of worker '{}' failed: worker lost", count, worker.name());
+            LOG.atInfo().addKeyValue(WORKER_ID, worker.id()).addKeyValue(WORKER_NAME, worker.name())
+                .log("{} direct command(s) of worker '{}' failed: worker lost", count, worker.name());
           }
         })
-        .onFailure(failure -> LOG.warn("Could not fail the direct commands of lost worker {}: {}", worker.id(),
-            failure.getMessage()));
+        .onFailure(failure -> LOG.atWarn().addKeyValue(WORKER_ID, worker.id())
+            .addKeyValue(WORKER_NAME, worker.name())
+            .log("Could not fail the direct commands of lost worker {}: {}", worker.id(), failure.getMessage()));
   }
 
   /** At start: fails the waiting commands of workers that are offline or were deleted meanwhile. */
@@ -174,10 +184,10 @@ public final class DirectCommands {
   }
 
   private void failDispatch(CommandDispatch dispatch, String error, String message) {
-    LOG.warn("Direct command {} failed before running: {}", dispatch.commandId(), message);
+    withIds(LOG.atWarn(), dispatch).log("Direct command {} failed before running: {}", dispatch.commandId(), message);
     store.markFailed(dispatch.commandId(), marker(dispatch.commandId(), dispatch.workerId(), error, message))
-        .onFailure(failure -> LOG.warn("Could not mark direct command {} failed: {}", dispatch.commandId(),
-            failure.getMessage()));
+        .onFailure(failure -> withIds(LOG.atWarn(), dispatch)
+            .log("Could not mark direct command {} failed: {}", dispatch.commandId(), failure.getMessage()));
   }
 
   private static JsonObject marker(String commandId, String workerId, String error, String message) {

@@ -1,5 +1,9 @@
 package dev.pulse.registry.commands;
 
+import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.ErrorCodes;
@@ -74,8 +78,10 @@ public final class LocalWorkflows {
         Addresses.REGISTRY_WORKFLOW_RESULTS);
     return store.insert(dispatch.executionId(), worker.id(), worker.name(), summary.encode(), budget, requestedBy)
         .map(stored -> {
-          LOG.info("Local workflow {} ({} steps) for worker '{}' requested by {}", dispatch.executionId(),
-              steps.size(), worker.name(), requestedBy);
+          LOG.atInfo().addKeyValue(EXECUTION_ID, dispatch.executionId()).addKeyValue(WORKER_ID, worker.id())
+              .addKeyValue(WORKER_NAME, worker.name())
+              .log("Local workflow {} ({} steps) for worker '{}' requested by {}", dispatch.executionId(),
+                  steps.size(), worker.name(), requestedBy);
           dispatch(dispatch, worker);
           return new JsonObject().put("workflow_run_id", dispatch.executionId()).put("worker_id", worker.id())
               .put("worker_name", worker.name()).put("status", CommandStore.DISPATCHED);
@@ -96,10 +102,12 @@ public final class LocalWorkflows {
     }
     return store.recordResult(result.executionId(), result.success(), result.toJson()).map(counted -> {
       if (!counted) {
-        LOG.debug("Workflow result {} ignored: already has one, or unknown", result.executionId());
+        LOG.atDebug().addKeyValue(EXECUTION_ID, result.executionId()).addKeyValue(WORKER_ID, result.workerId())
+            .log("Workflow result {} ignored: already has one, or unknown", result.executionId());
         return new JsonObject().put("ok", true).put("duplicate", true);
       }
-      LOG.info("Local workflow {} ended: {}", result.executionId(), result.message());
+      LOG.atInfo().addKeyValue(EXECUTION_ID, result.executionId()).addKeyValue(WORKER_ID, result.workerId())
+          .log("Local workflow {} ended: {}", result.executionId(), result.message());
       return new JsonObject().put("ok", true);
     });
   }
@@ -170,10 +178,13 @@ public final class LocalWorkflows {
       String error = refused ? DirectCommands.WORKER_REFUSED : DirectCommands.WORKER_UNREACHABLE;
       String message = refused ? "worker '" + worker.name() + "' refused the workflow: " + failure.getMessage()
           : failure.getMessage();
-      LOG.warn("Local workflow {} failed before running: {}", dispatch.executionId(), message);
+      LOG.atWarn().addKeyValue(EXECUTION_ID, dispatch.executionId()).addKeyValue(WORKER_ID, worker.id())
+          .addKeyValue(WORKER_NAME, worker.name())
+          .log("Local workflow {} failed before running: {}", dispatch.executionId(), message);
       JsonObject marker = WorkflowResult.failed(dispatch, worker.id(), message).toJson().put("error", error);
-      store.markFailed(dispatch.executionId(), marker).onFailure(e -> LOG.warn(
-          "Could not mark local workflow {} failed: {}", dispatch.executionId(), e.getMessage()));
+      store.markFailed(dispatch.executionId(), marker).onFailure(e -> LOG.atWarn()
+          .addKeyValue(EXECUTION_ID, dispatch.executionId())
+          .log("Could not mark local workflow {} failed: {}", dispatch.executionId(), e.getMessage()));
     });
   }
 }

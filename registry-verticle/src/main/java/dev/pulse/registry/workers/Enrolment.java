@@ -1,5 +1,8 @@
 package dev.pulse.registry.workers;
 
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+
 import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.WorkerConnect;
 import io.vertx.core.Future;
@@ -48,13 +51,15 @@ final class Enrolment {
     Worker holder = fleet.byName(name);
     for (Worker known : new Worker[] {existing, holder}) {
       if (known != null && WorkerStatus.REVOKED.equals(known.status())) {
-        LOG.warn("Refused worker '{}' ({}): worker '{}' ({}) is revoked", name, id, known.name(), known.id());
+        LOG.atWarn().addKeyValue(WORKER_ID, id).addKeyValue(WORKER_NAME, name)
+            .log("Refused worker '{}' ({}): worker '{}' ({}) is revoked", name, id, known.name(), known.id());
         throw WorkerInput.revoked(known.name());
       }
     }
     boolean shared = keys.isShared(connect.apiKey());
     if (!shared && !keys.isOwn(connect.apiKey(), existing)) {
-      LOG.warn("Refused worker '{}' ({}): API key not accepted", name, id);
+      LOG.atWarn().addKeyValue(WORKER_ID, id).addKeyValue(WORKER_NAME, name)
+          .log("Refused worker '{}' ({}): API key not accepted", name, id);
       throw WorkerInput.refused(name);
     }
     Worker displaced = null;
@@ -87,12 +92,14 @@ final class Enrolment {
         candidate.metadata(current.metadata());
       }
       if (takenFrom != null && fleet.remove(takenFrom.id()) != null) {
-        LOG.info("Worker '{}' moved from offline worker {} to {}", name, takenFrom.id(), id);
+        LOG.atInfo().addKeyValue(WORKER_ID, id).addKeyValue(WORKER_NAME, name)
+            .log("Worker '{}' moved from offline worker {} to {}", name, takenFrom.id(), id);
         events.deleted(takenFrom);
       }
       fleet.put(candidate);
       events.status(candidate);
-      LOG.info("Worker '{}' ({}) connected{}", name, id, existing == null ? " for the first time" : "");
+      LOG.atInfo().addKeyValue(WORKER_ID, id).addKeyValue(WORKER_NAME, name)
+          .log("Worker '{}' ({}) connected{}", name, id, existing == null ? " for the first time" : "");
       JsonObject reply = new JsonObject().put("accepted", true).put("worker_id", id);
       if (issued != null) {
         reply.put("worker_key", issued.plain());

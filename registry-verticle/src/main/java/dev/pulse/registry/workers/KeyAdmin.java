@@ -1,5 +1,8 @@
 package dev.pulse.registry.workers;
 
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+
 import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.WorkerClient;
 import dev.pulse.contracts.signing.WorkerKeyProof;
@@ -73,8 +76,9 @@ final class KeyAdmin {
                   + (why == null ? "" : " (" + why + ")") + "; its old key is refused, and it gets a new one when it"
                   + " next enrols with WORKER_API_KEY"));
         })
-        .onSuccess(reply -> LOG.info("Key of worker '{}' ({}) rotated by {}: {}", worker.name(), worker.id(),
-            requestedBy, reply.getBoolean("delivered") ? "the worker holds the new key" : "the old key is cleared"));
+        .onSuccess(reply -> LOG.atInfo().addKeyValue(WORKER_ID, worker.id()).addKeyValue(WORKER_NAME, worker.name())
+            .log("Key of worker '{}' ({}) rotated by {}: {}", worker.name(), worker.id(), requestedBy,
+                reply.getBoolean("delivered") ? "the worker holds the new key" : "the old key is cleared"));
   }
 
   /** {@code REGISTRY_KEY_REVOKE}: {@code {worker_id, requested_by}}. */
@@ -89,12 +93,13 @@ final class KeyAdmin {
     }
     if (wasLive) {
       workers.control(worker.id(), new JsonObject().put("type", WorkerKeyProof.REVOKED))
-          .onFailure(failure -> LOG.debug("Could not tell revoked worker {} at once: {}", worker.id(),
-              failure.getMessage()));
+          .onFailure(failure -> LOG.atDebug().addKeyValue(WORKER_ID, worker.id())
+              .log("Could not tell revoked worker {} at once: {}", worker.id(), failure.getMessage()));
     }
     return store.revoke(worker.id()).map(done -> {
-      LOG.warn("Worker '{}' ({}) revoked by {}: its key and WORKER_API_KEY are refused until it is deleted",
-          worker.name(), worker.id(), requestedBy);
+      LOG.atWarn().addKeyValue(WORKER_ID, worker.id()).addKeyValue(WORKER_NAME, worker.name())
+          .log("Worker '{}' ({}) revoked by {}: its key and WORKER_API_KEY are refused until it is deleted",
+              worker.name(), worker.id(), requestedBy);
       return new JsonObject().put("worker_id", worker.id()).put("name", worker.name()).put("revoked", true)
           .put("status", WorkerStatus.REVOKED);
     });

@@ -1,5 +1,8 @@
 package dev.pulse.registry.workers;
 
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+
 import dev.pulse.contracts.Heartbeat;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.registry.RegistryConfig;
@@ -125,8 +128,9 @@ final class Liveness {
       }
     }
     for (Worker worker : lost) {
-      LOG.info("Worker '{}' ({}) is offline: no heartbeat for {} intervals", worker.name(), worker.id(),
-          config.offlineAfterMissed());
+      LOG.atInfo().addKeyValue(WORKER_ID, worker.id()).addKeyValue(WORKER_NAME, worker.name())
+          .log("Worker '{}' ({}) is offline: no heartbeat for {} intervals", worker.name(), worker.id(),
+              config.offlineAfterMissed());
       worker.status(WorkerStatus.OFFLINE);
       dirty.add(worker.id());
       events.status(worker);

@@ -1,5 +1,8 @@
 package dev.pulse.registry.workers;
 
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+
 import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.WorkerClient;
 import io.vertx.core.Future;
@@ -49,12 +52,13 @@ final class WorkerDirectory {
       if (fleet.byId(worker.id()) == worker) {
         fleet.remove(worker.id());
       }
-      LOG.info("Worker '{}' ({}) deleted", worker.name(), worker.id());
+      LOG.atInfo().addKeyValue(WORKER_ID, worker.id()).addKeyValue(WORKER_NAME, worker.name())
+          .log("Worker '{}' ({}) deleted", worker.name(), worker.id());
       events.deleted(worker);
       // Best effort: a deleted worker that is still running should stop taking work.
       workers.control(worker.id(), new JsonObject().put("type", "drain"))
-          .onFailure(failure -> LOG.debug("Could not tell deleted worker {} to drain: {}", worker.id(),
-              failure.getMessage()));
+          .onFailure(failure -> LOG.atDebug().addKeyValue(WORKER_ID, worker.id())
+              .log("Could not tell deleted worker {} to drain: {}", worker.id(), failure.getMessage()));
       return new JsonObject().put("deleted", true).put("worker_id", worker.id()).put("name", worker.name());
     });
   }

@@ -1,5 +1,7 @@
 package dev.pulse.worker.exec;
 
+import static dev.pulse.contracts.LogKeys.withIds;
+
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.OutputChunk;
@@ -140,7 +142,7 @@ final class CommandRun implements Stoppable {
   private void started(Process started, long startNanos) {
     process = started;
     startedNanos = startNanos;
-    LOG.debug("Command {} started as pid {}", dispatch.commandId(), started.pid());
+    withIds(LOG.atDebug(), dispatch).log("Command {} started as pid {}", dispatch.commandId(), started.pid());
     if (stopReason != StopReason.NONE) {
       killTree();
     }
@@ -177,7 +179,8 @@ final class CommandRun implements Stoppable {
     }
     killing = true;
     ProcessHandle root = process.toHandle();
-    LOG.debug("Killing the process tree of command {} ({})", dispatch.commandId(), stopReason);
+    withIds(LOG.atDebug(), dispatch).log("Killing the process tree of command {} ({})", dispatch.commandId(),
+        stopReason);
     threads.execute(() -> {
       try {
         ProcessTree.kill(root, settings.killGraceMs());

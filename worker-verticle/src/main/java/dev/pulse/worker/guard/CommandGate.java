@@ -1,5 +1,10 @@
 package dev.pulse.worker.guard;
 
+import static dev.pulse.contracts.LogKeys.COMMAND_ID;
+import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.CommandDispatch;
@@ -73,7 +78,9 @@ public final class CommandGate {
           .findFirst().map(step -> NOT_ALLOWED + " (step '" + step.name() + "')");
     }
     if (refusal.isPresent()) {
-      LOG.warn("Worker {} refused workflow {}: {}", workerName, printable(dispatch.executionId()), refusal.get());
+      LOG.atWarn().addKeyValue(WORKER_ID, workerId).addKeyValue(WORKER_NAME, workerName)
+          .addKeyValue(EXECUTION_ID, printable(dispatch.executionId()))
+          .log("Worker {} refused workflow {}: {}", workerName, printable(dispatch.executionId()), refusal.get());
       throw new PulseException(ErrorCodes.FORBIDDEN, refusal.get());
     }
   }
@@ -82,19 +89,24 @@ public final class CommandGate {
   public void verifyControl(JsonObject message) {
     Optional<String> refusal = verifier.checkControl(message, workerId);
     if (refusal.isPresent()) {
-      LOG.warn("Worker {} refused a '{}' control message: {}", workerName, printable(message.getValue("type")),
-          refusal.get());
+      LOG.atWarn().addKeyValue(WORKER_ID, workerId).addKeyValue(WORKER_NAME, workerName)
+          .log("Worker {} refused a '{}' control message: {}", workerName, printable(message.getValue("type")),
+              refusal.get());
       throw new PulseException(ErrorCodes.FORBIDDEN, refusal.get());
     }
   }
 
   private void refuse(CommandDispatch dispatch, String reason) {
-    LOG.warn("Worker {} refused command {} (reply to {}): {}", workerName, printable(dispatch.commandId()),
-        printable(dispatch.replyTo()), reason);
+    LOG.atWarn().addKeyValue(WORKER_ID, workerId).addKeyValue(WORKER_NAME, workerName)
+        .addKeyValue(COMMAND_ID, printable(dispatch.commandId()))
+        .log("Worker {} refused command {} (reply to {}): {}", workerName, printable(dispatch.commandId()),
+            printable(dispatch.replyTo()), reason);
     if (dispatch.commandId() != null && RESULT_ADDRESSES.contains(dispatch.replyTo())) {
       bus.request(dispatch.replyTo(), CommandResult.notRun(dispatch, workerId, reason).toJson(), "result receiver")
-          .onFailure(failure -> LOG.debug("The refusal of command {} did not reach {}: {}",
-              printable(dispatch.commandId()), dispatch.replyTo(), failure.getMessage()));
+          .onFailure(failure -> LOG.atDebug().addKeyValue(WORKER_ID, workerId)
+              .addKeyValue(COMMAND_ID, printable(dispatch.commandId()))
+              .log("The refusal of command {} did not reach {}: {}", printable(dispatch.commandId()),
+                  dispatch.replyTo(), failure.getMessage()));
     }
     throw new PulseException(ErrorCodes.FORBIDDEN, reason);
   }

@@ -1,5 +1,8 @@
 package dev.pulse.worker.outbox;
 
+import static dev.pulse.contracts.LogKeys.COMMAND_ID;
+import static dev.pulse.contracts.LogKeys.withIds;
+
 import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.ErrorCodes;
@@ -108,7 +111,8 @@ public final class ResultOutbox {
     track(files.executeBlocking(() -> {
       store.writeInflight(dispatch.commandId(), dispatch.toJson());
       return null;
-    }, true)).onFailure(e -> LOG.warn("Cannot journal command {}: {}", dispatch.commandId(), e.getMessage()));
+    }, true)).onFailure(e -> withIds(LOG.atWarn(), dispatch)
+        .log("Cannot journal command {}: {}", dispatch.commandId(), e.getMessage()));
   }
 
   /** Journals an accepted local workflow under its execution id. */
@@ -116,7 +120,8 @@ public final class ResultOutbox {
     track(files.executeBlocking(() -> {
       store.writeInflight(dispatch.executionId(), dispatch.toJson());
       return null;
-    }, true)).onFailure(e -> LOG.warn("Cannot journal workflow {}: {}", dispatch.executionId(), e.getMessage()));
+    }, true)).onFailure(e -> withIds(LOG.atWarn(), dispatch)
+        .log("Cannot journal workflow {}: {}", dispatch.executionId(), e.getMessage()));
   }
 
   /** Queues a workflow result for delivery to its dispatch's {@code reply_to}. */
@@ -139,7 +144,8 @@ public final class ResultOutbox {
       store.writeOutbox(commandId, entry);
       store.deleteInflight(commandId);
       return null;
-    }, true)).onFailure(e -> LOG.error("Cannot write the result of command {} to the outbox", commandId, e));
+    }, true)).onFailure(e -> LOG.atError().addKeyValue(COMMAND_ID, commandId)
+        .log("Cannot write the result of command {} to the outbox", commandId, e));
     pending.put(commandId, new Entry(commandId, replyTo, result, persisted));
     pump(replyTo);
   }
@@ -254,8 +260,9 @@ public final class ResultOutbox {
       return;
     }
     if (status >= 400 && status < 500 && status != 408 && status != ErrorCodes.TOO_MANY_REQUESTS) {
-      LOG.warn("{} rejected the result of command {} ({} {}); dropping it", entry.replyTo, entry.commandId, status,
-          failure.getMessage());
+      LOG.atWarn().addKeyValue(COMMAND_ID, entry.commandId)
+          .log("{} rejected the result of command {} ({} {}); dropping it", entry.replyTo, entry.commandId, status,
+              failure.getMessage());
       forget(entry);
       pump(entry.replyTo);
       return;
@@ -282,6 +289,7 @@ public final class ResultOutbox {
     track(entry.persisted.eventually(() -> files.executeBlocking(() -> {
       store.deleteOutbox(entry.commandId);
       return null;
-    }, true))).onFailure(e -> LOG.debug("Cannot delete outbox file of {}: {}", entry.commandId, e.getMessage()));
+    }, true))).onFailure(e -> LOG.atDebug().addKeyValue(COMMAND_ID, entry.commandId)
+        .log("Cannot delete outbox file of {}: {}", entry.commandId, e.getMessage()));
   }
 }

@@ -1,5 +1,8 @@
 package dev.pulse.worker.registry;
 
+import static dev.pulse.contracts.LogKeys.WORKER_ID;
+import static dev.pulse.contracts.LogKeys.WORKER_NAME;
+
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.Heartbeat;
 import dev.pulse.contracts.PulseException;
@@ -15,6 +18,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The worker's standing with the registry: connects (retrying with backoff while the registry is
@@ -103,14 +107,14 @@ public final class RegistryLink {
         .put("proof", WorkerKeyProof.proof(oldKey, nonce, newHash));
     Identity next = identity.withKey(newKey);
     return saveIdentity.apply(next)
-        .onFailure(e -> LOG.error("Cannot store a new worker key in {}: {}; the worker keeps its key",
+        .onFailure(e -> ids(LOG.atError()).log("Cannot store a new worker key in {}: {}; the worker keeps its key",
             config.stateDir(), e.getMessage()))
         .map(saved -> {
           // Presented only once the reply is on its way, so the registry knows the key before any heartbeat shows it.
           vertx.runOnContext(v -> {
             identity = next;
             useWorkerKey = true;
-            LOG.info("Worker {} replaced its key at the registry's request", config.name());
+            ids(LOG.atInfo()).log("Worker {} replaced its key at the registry's request", config.name());
           });
           return reply;
         });
@@ -119,8 +123,8 @@ public final class RegistryLink {
   /** {@code revoked} (already verified): stops working at once and forgets the revoked key. */
   public Future<Void> revoked() {
     if (state != State.REFUSED) {
-      LOG.error("Worker {} ({}) was revoked by an admin: it runs no commands until an admin deletes it from"
-          + " PULSE and it enrols again", config.name(), identity.workerId());
+      ids(LOG.atError()).log("Worker {} ({}) was revoked by an admin: it runs no commands until an admin deletes it"
+          + " from PULSE and it enrols again", config.name(), identity.workerId());
     }
     state = State.REFUSED;
     useWorkerKey = false;
@@ -163,11 +167,11 @@ public final class RegistryLink {
     }
     String replyId = reply.getString("worker_id");
     if (replyId != null && !replyId.equals(identity.workerId())) {
-      LOG.warn("The registry answered with worker id {} but this worker is {}; keeping {}", replyId,
+      ids(LOG.atWarn()).log("The registry answered with worker id {} but this worker is {}; keeping {}", replyId,
           identity.workerId(), identity.workerId());
     }
     if (state != State.ACCEPTED) {
-      LOG.info("Worker {} ({}) accepted by the registry", config.name(), identity.workerId());
+      ids(LOG.atInfo()).log("Worker {} ({}) accepted by the registry", config.name(), identity.workerId());
     }
     state = State.ACCEPTED;
     backoffMs = 0;
@@ -176,7 +180,7 @@ public final class RegistryLink {
     if (issued != null && !issued.isBlank() && !issued.equals(identity.workerKey())) {
       identity = identity.withKey(issued);
       useWorkerKey = true;
-      saveIdentity.apply(identity).onFailure(e -> LOG.error(
+      saveIdentity.apply(identity).onFailure(e -> ids(LOG.atError()).log(
           "Cannot store the worker key issued by the registry in {}: {}", config.stateDir(), e.getMessage()));
     }
     if (heartbeatTimer == -1) {
@@ -188,8 +192,8 @@ public final class RegistryLink {
   private void connectFailed(PulseException failure, boolean withWorkerKey) {
     if (failure.status() == ErrorCodes.UNAUTHORIZED) {
       if (withWorkerKey) {
-        LOG.warn("The registry refused the worker key stored in {}; enrolling again with WORKER_API_KEY",
-            config.stateDir());
+        ids(LOG.atWarn()).log("The registry refused the worker key stored in {}; enrolling again with"
+            + " WORKER_API_KEY", config.stateDir());
         useWorkerKey = false;
         connect();
         return;
@@ -204,10 +208,10 @@ public final class RegistryLink {
     state = State.CONNECTING;
     if (!unavailableLogged) {
       if (failure.status() == ErrorCodes.UNAVAILABLE) {
-        LOG.warn("Worker {} cannot reach the registry ({}); retrying with backoff", config.name(),
+        ids(LOG.atWarn()).log("Worker {} cannot reach the registry ({}); retrying with backoff", config.name(),
             failure.getMessage());
       } else {
-        LOG.warn("The registry did not take worker {} ({} {}); retrying with backoff", config.name(),
+        ids(LOG.atWarn()).log("The registry did not take worker {} ({} {}); retrying with backoff", config.name(),
             failure.status(), failure.getMessage());
       }
       unavailableLogged = true;
@@ -218,8 +222,8 @@ public final class RegistryLink {
 
   private void refused(String reason, boolean withWorkerKey) {
     if (state != State.REFUSED) {
-      LOG.error("Worker {} ({}) was refused by the registry: {}. It runs no commands until the registry accepts "
-          + "its key; fix WORKER_API_KEY (retrying every {} s)", config.name(), identity.workerId(), reason,
+      ids(LOG.atError()).log("Worker {} ({}) was refused by the registry: {}. It runs no commands until the registry"
+          + " accepts its key; fix WORKER_API_KEY (retrying every {} s)", config.name(), identity.workerId(), reason,
           REFUSED_RETRY_MS / 1000);
     }
     state = State.REFUSED;
@@ -252,7 +256,7 @@ public final class RegistryLink {
           }
           if (outcome.succeeded()) {
             if (heartbeatFailing) {
-              LOG.info("Heartbeats of worker {} reach the registry again", config.name());
+              ids(LOG.atInfo()).log("Heartbeats of worker {} reach the registry again", config.name());
               heartbeatFailing = false;
             }
             return;
@@ -263,16 +267,22 @@ public final class RegistryLink {
 
   private void heartbeatFailed(PulseException failure) {
     if (failure.status() == ErrorCodes.NOT_FOUND || failure.status() == ErrorCodes.UNAUTHORIZED) {
-      LOG.info("The registry does not take heartbeats of worker {} ({} {}); connecting again", config.name(),
-          failure.status(), failure.getMessage());
+      ids(LOG.atInfo()).log("The registry does not take heartbeats of worker {} ({} {}); connecting again",
+          config.name(), failure.status(), failure.getMessage());
       state = State.CONNECTING;
       heartbeatFailing = false;
       connect();
       return;
     }
     if (!heartbeatFailing) {
-      LOG.warn("Heartbeat of worker {} failed ({}); still trying every interval", config.name(), failure.getMessage());
+      ids(LOG.atWarn()).log("Heartbeat of worker {} failed ({}); still trying every interval", config.name(),
+          failure.getMessage());
       heartbeatFailing = true;
     }
+  }
+
+  /** Every line of the link concerns this worker. */
+  private LoggingEventBuilder ids(LoggingEventBuilder event) {
+    return event.addKeyValue(WORKER_ID, identity.workerId()).addKeyValue(WORKER_NAME, config.name());
   }
 }
