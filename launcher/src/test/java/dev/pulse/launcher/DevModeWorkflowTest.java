@@ -95,6 +95,27 @@ class DevModeWorkflowTest {
   }
 
   @Test
+  void aFailedTargetIsRetriedOnItsOwnWorkerUntilItSucceeds() throws Exception {
+    // Whichever worker gets there first fails once (mkdir succeeds only once); the other succeeds at once.
+    Path marker = dir.resolve("flaky-" + UUID.randomUUID());
+    Path runs = dir.resolve("runs-" + UUID.randomUUID());
+    String command = "echo run >> '" + runs + "'; if mkdir '" + marker + "' 2>/dev/null; then exit 3; fi; echo fine";
+    String workflow = api.createWorkflow(new JsonObject().put("name", "flaky").put("definition",
+        new JsonObject().put("steps", new JsonArray().add(ApiDriver.execute("flaky", command)
+            .put("retry", new JsonObject().put("maxAttempts", 3).put("initialInterval", 300))))));
+    JsonObject done = api.awaitStatus(api.start(workflow), "completed", Duration.ofSeconds(60));
+
+    List<Integer> attempts = done.getJsonArray("steps").getJsonObject(0).getJsonArray("results").stream()
+        .map(JsonObject.class::cast).map(r -> {
+          assertEquals("fine\n", r.getString("stdout"), r.encode());
+          return r.getInteger("attempt", 1);
+        }).sorted().toList();
+    assertEquals(List.of(1, 2), attempts, "only the failed target ran again");
+    assertEquals(3, Files.readAllLines(runs).size(), "three runs in all, not four");
+    assertTrue(done.getJsonArray("logs").encode().contains("target_retry_scheduled"));
+  }
+
+  @Test
   void answeringNoSkipsTheUpgrade() {
     Path file = dir.resolve("no.txt");
     String execution = api.start(api.createWorkflow(ApiDriver.interactiveUpdate(file.toString())));

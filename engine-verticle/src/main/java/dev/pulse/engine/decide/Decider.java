@@ -4,6 +4,7 @@ import dev.pulse.engine.model.CommandOutcome;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
 import dev.pulse.engine.model.PromptAnswer;
+import dev.pulse.engine.model.RetryPolicy;
 import dev.pulse.engine.model.Step;
 import dev.pulse.engine.model.StepState;
 import dev.pulse.engine.model.StepStatus;
@@ -25,6 +26,8 @@ import java.util.function.Supplier;
  * that already ended, a tick before anything is due) yield an unchanged decision.
  */
 public final class Decider {
+
+  private static final String CANCELLED = "cancelled";
 
   private final ConditionEvaluator conditions;
   private final Supplier<String> ids;
@@ -89,6 +92,13 @@ public final class Decider {
     for (TargetState target : state.runningTargets()) {
       if (target.deadline() != null) {
         next = Math.min(next, target.deadline());
+      }
+    }
+    if (step != null && step.status() == StepStatus.RUNNING && step.targets() != null) {
+      for (TargetState target : step.targets()) {
+        if (target.retrying() && target.retryAt() != null) {
+          next = Math.min(next, target.retryAt());
+        }
       }
     }
     return next == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(next);
@@ -186,11 +196,25 @@ public final class Decider {
     CommandOutcome kept = new CommandOutcome(outcome.success(), outcome.exitCode(),
         Texts.tail(outcome.stdout(), Texts.STATE_OUTPUT_CAP), Texts.tail(outcome.stderr(), Texts.STATE_OUTPUT_CAP),
         outcome.duration(), outcome.timedOut(), outcome.error());
-    target.finish(kept);
     if (close) {
       turn.act(new Action.CloseCommand(commandId, outcome.error()));
     }
     int i = turn.s.current();
+    RetryPolicy retry = turn.s.step(i).retry();
+    if (!kept.success() && retry != null && retry.allowsAnother(target.attempt()) && !CANCELLED.equals(kept.error())) {
+      long delay = retry.delayBefore(target.attempt() + 1);
+      target.retryAt(turn.now + delay, kept);
+      turn.log("target_retry_scheduled", target.workerName() + " failed (" + Turn.why(target) + "); attempt "
+              + (target.attempt() + 1) + " of " + retry.maxAttempts() + " in " + delay + " ms", "step", i,
+          "worker_id", target.workerId(), "worker_name", target.workerName(), "command_id", commandId,
+          "attempt", target.attempt(), "retry_in_ms", delay, "exit_code", kept.exitCode(), "error", kept.error(),
+          "stderr", Texts.tail(kept.stderr(), Texts.LOG_OUTPUT_CAP));
+      turn.publish("target_retrying", "step", i, "worker_id", target.workerId(), "worker_name", target.workerName(),
+          "command_id", commandId, "attempt", target.attempt(), "next_attempt", target.attempt() + 1,
+          "retry_in_ms", delay, "error", kept.error(), "exit_code", kept.exitCode());
+      return;
+    }
+    target.finish(kept);
     String how = kept.success() ? "succeeded" : "failed (" + Turn.why(target) + ")";
     turn.log("target_finished", target.workerName() + " " + how, "step", i, "worker_id", target.workerId(),
         "worker_name", target.workerName(), "command_id", commandId, "success", kept.success(),
@@ -211,7 +235,7 @@ public final class Decider {
     }
   }
 
-  private static void tick(Turn turn) {
+  private void tick(Turn turn) {
     ExecutionState s = turn.s;
     StepState state = s.currentState();
     if (s.status().terminal() || state == null || state.status() != StepStatus.RUNNING) {
@@ -223,12 +247,32 @@ public final class Decider {
       turn.afterStep(i);
       return;
     }
+    retryDue(turn, i, state);
     for (TargetState target : s.runningTargets()) {
       if (target.deadline() != null && target.deadline() <= turn.now && !s.status().terminal()) {
         long waited = s.step(i).timeoutMs();
         turn.act(new Action.CancelCommand(target.workerId(), target.commandId()));
         endTarget(turn, target.commandId(), CommandOutcome.failure("no result from worker '" + target.workerName()
             + "' within its timeout (" + waited + " ms) and grace"), true);
+      }
+    }
+  }
+
+  /** Sends the next attempt of every target whose retry is due, under a new command id. */
+  private void retryDue(Turn turn, int i, StepState state) {
+    if (state.targets() == null) {
+      return;
+    }
+    Step step = turn.s.step(i);
+    for (TargetState target : state.targets()) {
+      if (target.retrying() && target.retryAt() != null && target.retryAt() <= turn.now) {
+        String commandId = ids.get();
+        target.redispatched(commandId, turn.now + step.timeoutMs() + resultGraceMs);
+        turn.act(new Action.Dispatch(i, commandId, target.workerId(), target.workerName(), step.command(),
+            step.timeoutMs()));
+        turn.log("command_dispatched", "Sent to " + target.workerName() + " (attempt " + target.attempt() + " of "
+                + step.retry().maxAttempts() + "): " + step.command(), "step", i, "worker_id", target.workerId(),
+            "worker_name", target.workerName(), "command_id", commandId, "attempt", target.attempt());
       }
     }
   }
@@ -264,11 +308,16 @@ public final class Decider {
     }
     String reason = "cancelled by " + cancelledBy;
     for (TargetState target : s.runningTargets()) {
-      target.finish(CommandOutcome.failure("cancelled"));
+      target.finish(CommandOutcome.failure(CANCELLED));
       turn.act(new Action.CancelCommand(target.workerId(), target.commandId()));
-      turn.act(new Action.CloseCommand(target.commandId(), "cancelled"));
+      turn.act(new Action.CloseCommand(target.commandId(), CANCELLED));
     }
     StepState state = s.currentState();
+    if (state != null && state.targets() != null) {
+      // A target between attempts has no command out: it just ends.
+      state.targets().stream().filter(TargetState::retrying)
+          .forEach(target -> target.finish(CommandOutcome.failure(CANCELLED)));
+    }
     if (state != null && state.status() == StepStatus.RUNNING) {
       turn.finishStep(s.current(), StepStatus.FAILED, reason);
     }

@@ -160,7 +160,7 @@ final class Turn {
   /** Once every target of step {@code i} has ended, ends the step: failed if any target failed. */
   void settleTargets(int i) {
     List<TargetState> targets = s.stepState(i).targets();
-    if (targets == null || targets.stream().anyMatch(TargetState::running)) {
+    if (targets == null || targets.stream().anyMatch(target -> target.running() || target.retrying())) {
       return;
     }
     List<String> failed = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -19,6 +20,10 @@ public final class DefinitionValidator {
   public static final long MAX_TIMEOUT_MS = 24L * 3600 * 1000;
   /** Longest wait: 7 days. */
   public static final long MAX_DURATION_MS = 7L * 24 * 3600 * 1000;
+  /** Most attempts a retried step may make. */
+  public static final int MAX_ATTEMPTS = 100;
+  private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialInterval",
+      "backoffCoefficient", "maxInterval");
 
   private final Function<String, String> parseError;
 
@@ -85,16 +90,56 @@ public final class DefinitionValidator {
       text(step, path, "command", problems);
       strings(step, path, "targets", "worker names, groups or \"all\"", problems);
       millis(step, path, "timeout", MAX_TIMEOUT_MS, "24 h", false, problems);
+      retry(step, path, problems);
     } else if (type == StepType.PROMPT) {
       text(step, path, "message", problems);
       strings(step, path, "options", "the answers to choose from", problems);
     } else if (type == StepType.WAIT) {
       millis(step, path, "duration", MAX_DURATION_MS, "7 days", true, problems);
     }
+    if (type != StepType.EXECUTE && type != null && step.getValue("retry") != null) {
+      problems.add(new Problem(path + ".retry", "retry applies to execute steps only"));
+    }
     condition(step, path, problems);
     Object continueOnError = step.getValue("continueOnError");
     if (continueOnError != null && !(continueOnError instanceof Boolean)) {
       problems.add(new Problem(path + ".continueOnError", "continueOnError must be true or false"));
+    }
+  }
+
+  /** {@code retry: {maxAttempts, initialInterval?, backoffCoefficient?, maxInterval?}}. */
+  private static void retry(JsonObject step, String path, List<Problem> problems) {
+    Object value = step.getValue("retry");
+    if (value == null) {
+      return;
+    }
+    String where = path + ".retry";
+    if (!(value instanceof JsonObject retry)) {
+      problems.add(new Problem(where, "retry must be an object: {maxAttempts, initialInterval, backoffCoefficient,"
+          + " maxInterval}"));
+      return;
+    }
+    Object attempts = retry.getValue("maxAttempts");
+    if (!(attempts instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.intValue() < 1
+        || n.intValue() > MAX_ATTEMPTS) {
+      problems.add(new Problem(where + ".maxAttempts", "maxAttempts is required: the number of attempts in all,"
+          + " 1 to " + MAX_ATTEMPTS));
+    }
+    millis(retry, where, "initialInterval", MAX_TIMEOUT_MS, "24 h", false, problems);
+    millis(retry, where, "maxInterval", MAX_TIMEOUT_MS, "24 h", false, problems);
+    Object coefficient = retry.getValue("backoffCoefficient");
+    if (coefficient != null && (!(coefficient instanceof Number c) || c.doubleValue() < 1 || c.doubleValue() > 100)) {
+      problems.add(new Problem(where + ".backoffCoefficient", "backoffCoefficient must be a number from 1 to 100"));
+    }
+    if (retry.getValue("initialInterval") instanceof Number initial && retry.getValue("maxInterval") instanceof Number max
+        && max.doubleValue() < initial.doubleValue()) {
+      problems.add(new Problem(where + ".maxInterval", "maxInterval must not be less than initialInterval"));
+    }
+    for (String key : retry.fieldNames()) {
+      if (!RETRY_FIELDS.contains(key)) {
+        problems.add(new Problem(where + "." + key, "unknown field '" + key + "': use maxAttempts, initialInterval,"
+            + " backoffCoefficient or maxInterval"));
+      }
     }
   }
 

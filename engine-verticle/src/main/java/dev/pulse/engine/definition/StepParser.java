@@ -1,6 +1,7 @@
 package dev.pulse.engine.definition;
 
 import dev.pulse.contracts.Wire;
+import dev.pulse.engine.model.RetryPolicy;
 import dev.pulse.engine.model.Step;
 import dev.pulse.engine.model.StepType;
 import io.vertx.core.json.JsonArray;
@@ -27,9 +28,20 @@ public final class StepParser {
           step.getString("command"), condition == null || condition.isBlank() ? null : condition,
           number(step, "timeout", Step.DEFAULT_TIMEOUT_MS), step.getString("message"),
           Wire.strings(step.getJsonArray("options")), number(step, "duration", 0),
-          Boolean.TRUE.equals(step.getValue("continueOnError"))));
+          Boolean.TRUE.equals(step.getValue("continueOnError")), retry(step.getValue("retry"))));
     }
     return steps;
+  }
+
+  private static RetryPolicy retry(Object value) {
+    if (!(value instanceof JsonObject retry)) {
+      return null;
+    }
+    Object coefficient = retry.getValue("backoffCoefficient");
+    return new RetryPolicy((int) number(retry, "maxAttempts", 1),
+        number(retry, "initialInterval", RetryPolicy.DEFAULT_INITIAL_INTERVAL_MS),
+        coefficient instanceof Number n ? n.doubleValue() : RetryPolicy.DEFAULT_BACKOFF_COEFFICIENT,
+        number(retry, "maxInterval", RetryPolicy.DEFAULT_MAX_INTERVAL_MS));
   }
 
   private static long number(JsonObject step, String key, long fallback) {

@@ -16,9 +16,11 @@ import java.util.List;
  * @param options prompt: the allowed answers
  * @param durationMs wait: how long
  * @param continueOnError whether a failure of this step lets the execution go on
+ * @param retry execute: how failed targets are retried, or null for no retries
  */
 public record Step(int index, String name, StepType type, List<String> targets, String command, String condition,
-    long timeoutMs, String message, List<String> options, long durationMs, boolean continueOnError) {
+    long timeoutMs, String message, List<String> options, long durationMs, boolean continueOnError,
+    RetryPolicy retry) {
 
   /** Default execute timeout, as in the spec. */
   public static final long DEFAULT_TIMEOUT_MS = 300_000;

@@ -5,10 +5,12 @@ public final class TargetState {
 
   private final String workerId;
   private final String workerName;
-  private final String commandId;
+  private String commandId;
   private TargetStatus status;
   private Long deadline;
   private CommandOutcome outcome;
+  private int attempt;
+  private Long retryAt;
 
   /**
    * A target.
@@ -19,12 +21,25 @@ public final class TargetState {
    */
   public TargetState(String workerId, String workerName, String commandId, TargetStatus status, Long deadline,
       CommandOutcome outcome) {
+    this(workerId, workerName, commandId, status, deadline, outcome, 1, null);
+  }
+
+  /**
+   * A target with its retry bookkeeping.
+   *
+   * @param attempt which attempt {@code commandId} is (1 for the first)
+   * @param retryAt epoch ms when the next attempt is due, while {@link TargetStatus#RETRYING}
+   */
+  public TargetState(String workerId, String workerName, String commandId, TargetStatus status, Long deadline,
+      CommandOutcome outcome, int attempt, Long retryAt) {
     this.workerId = workerId;
     this.workerName = workerName;
     this.commandId = commandId;
     this.status = status;
     this.deadline = deadline;
     this.outcome = outcome;
+    this.attempt = attempt;
+    this.retryAt = retryAt;
   }
 
   /** A target whose command is on its way to the worker. */
@@ -42,6 +57,37 @@ public final class TargetState {
     this.outcome = result;
     this.status = result.success() ? TargetStatus.COMPLETED : TargetStatus.FAILED;
     this.deadline = null;
+  }
+
+  /** Keeps the failed attempt's outcome and waits until {@code at} for the next attempt. */
+  public void retryAt(long at, CommandOutcome failed) {
+    this.outcome = failed;
+    this.status = TargetStatus.RETRYING;
+    this.deadline = null;
+    this.retryAt = at;
+  }
+
+  /** The next attempt is on its way under a new command id. */
+  public void redispatched(String newCommandId, long newDeadline) {
+    this.commandId = newCommandId;
+    this.status = TargetStatus.RUNNING;
+    this.deadline = newDeadline;
+    this.outcome = null;
+    this.retryAt = null;
+    this.attempt++;
+  }
+
+  public int attempt() {
+    return attempt;
+  }
+
+  public Long retryAt() {
+    return retryAt;
+  }
+
+  /** Whether it waits for its next attempt. */
+  public boolean retrying() {
+    return status == TargetStatus.RETRYING;
   }
 
   public String workerId() {
@@ -74,6 +120,6 @@ public final class TargetState {
 
   /** A copy that shares nothing mutable. */
   public TargetState copy() {
-    return new TargetState(workerId, workerName, commandId, status, deadline, outcome);
+    return new TargetState(workerId, workerName, commandId, status, deadline, outcome, attempt, retryAt);
   }
 }

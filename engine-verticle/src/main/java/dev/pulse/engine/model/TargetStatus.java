@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum TargetStatus {
   /** Dispatched; no result yet. */
   RUNNING,
+  /** Its last attempt failed; the next one is due at the target's retry time. */
+  RETRYING,
   /** Exit code 0. */
   COMPLETED,
   /** Non-zero exit, timed out, offline, lost, cancelled or never dispatched. */

@@ -64,6 +64,9 @@ public final class StateCodec {
     JsonObject json = new JsonObject().put("worker_id", target.workerId()).put("worker_name", target.workerName())
         .put("command_id", target.commandId()).put("status", target.status().wire())
         .put("deadline_at", iso(target.deadline()));
+    if (target.attempt() > 1 || target.retrying()) {
+      json.put("attempt", target.attempt()).put("retry_at", iso(target.retryAt()));
+    }
     CommandOutcome outcome = target.outcome();
     if (outcome != null) {
       json.put("success", outcome.success()).put("exit_code", outcome.exitCode()).put("stdout", outcome.stdout())
@@ -109,7 +112,8 @@ public final class StateCodec {
         TargetStatus status = TargetStatus.parse(t.getString("status"));
         CommandOutcome outcome = status == TargetStatus.RUNNING ? null : outcome(t);
         targets.add(new TargetState(t.getString("worker_id"), t.getString("worker_name"), t.getString("command_id"),
-            status, millis(t.getString("deadline_at")), outcome));
+            status, millis(t.getString("deadline_at")), outcome, t.getInteger("attempt", 1),
+            millis(t.getString("retry_at"))));
       }
       state.targets(targets);
     }

@@ -47,6 +47,31 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void retryIsCheckedFieldByField() {
+    JsonObject good = execute().put("retry", new JsonObject().put("maxAttempts", 3).put("initialInterval", 500)
+        .put("backoffCoefficient", 2).put("maxInterval", 10_000));
+    assertEquals(Map.of(), problems("w", definition(good)));
+    assertEquals(Map.of(), problems("w", definition(execute().put("retry", new JsonObject().put("maxAttempts", 2)))));
+    Map<String, String> found = problems("w", definition(
+        execute().put("retry", new JsonObject().put("initialInterval", -1).put("backoffCoefficient", 0.5)
+            .put("maxInterval", "soon").put("tries", 3)),
+        execute().put("retry", new JsonObject().put("maxAttempts", 0).put("initialInterval", 5_000)
+            .put("maxInterval", 1_000)),
+        execute().put("retry", "3 times"),
+        new JsonObject().put("type", "wait").put("duration", 10).put("retry", new JsonObject().put("maxAttempts", 2))));
+    assertEquals("maxAttempts is required: the number of attempts in all, 1 to 100",
+        found.get("steps[0].retry.maxAttempts"));
+    assertEquals("initialInterval must not be negative", found.get("steps[0].retry.initialInterval"));
+    assertEquals("backoffCoefficient must be a number from 1 to 100", found.get("steps[0].retry.backoffCoefficient"));
+    assertEquals("maxInterval must be a whole number of milliseconds", found.get("steps[0].retry.maxInterval"));
+    assertTrue(found.get("steps[0].retry.tries").startsWith("unknown field 'tries'"));
+    assertTrue(found.containsKey("steps[1].retry.maxAttempts"));
+    assertEquals("maxInterval must not be less than initialInterval", found.get("steps[1].retry.maxInterval"));
+    assertTrue(found.get("steps[2].retry").startsWith("retry must be an object"));
+    assertEquals("retry applies to execute steps only", found.get("steps[3].retry"));
+  }
+
+  @Test
   void missingOrBlankNameIsAProblem() {
     assertEquals(Map.of("name", "name is required"), problems(null, definition(execute())));
     assertEquals(Map.of("name", "name is required"), problems("  ", definition(execute())));
