@@ -39,6 +39,9 @@ final class ExecutionRoutes {
     router.post("/api/executions/:id/cancel").handler(replies.audited(200, new Replies.Audit("execution.cancel",
         "execution", (ctx, reply) -> ctx.pathParam("id"), null), ctx -> engine.as(grants.of(ctx)).cancel(
         new JsonObject().put("id", ctx.pathParam("id")).put("cancelled_by", ApiVerticle.caller(ctx)))));
+    router.post("/api/executions/:id/resume").handler(replies.audited(200, new Replies.Audit("execution.resume",
+        "execution", (ctx, reply) -> ctx.pathParam("id"), null), ctx -> engine.as(grants.of(ctx)).resume(
+        new JsonObject().put("id", ctx.pathParam("id")).put("resumed_by", ApiVerticle.caller(ctx)))));
   }
 
   private static JsonObject query(RoutingContext ctx) {

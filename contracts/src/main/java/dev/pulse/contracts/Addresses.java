@@ -130,6 +130,9 @@ public final class Addresses {
   /** Consumed by the engine. {@code {id, cancelled_by}}: cancels an execution. */
   public static final String ENGINE_EXECUTION_CANCEL = PREFIX + "engine.execution.cancel";
 
+  /** Consumed by the engine. {@code {id, resumed_by}}: resumes a failed execution from the step that failed. */
+  public static final String ENGINE_EXECUTION_RESUME = PREFIX + "engine.execution.resume";
+
   /**
    * Consumed by the engine. {@link CommandResult}s of workflow steps, sent by workers and
    * acknowledged once recorded.

@@ -27,7 +27,8 @@ public final class BusPolicy {
       Addresses.ENGINE_WORKFLOW_DELETE, ADMINS,
       Addresses.ENGINE_EXECUTION_START, USERS,
       Addresses.ENGINE_EXECUTION_RESPOND, USERS,
-      Addresses.ENGINE_EXECUTION_CANCEL, USERS);
+      Addresses.ENGINE_EXECUTION_CANCEL, USERS,
+      Addresses.ENGINE_EXECUTION_RESUME, USERS);
 
   /** The registry's guarded addresses. */
   public static final Map<String, Set<String>> REGISTRY = Map.of(

@@ -69,6 +69,11 @@ public final class EngineClient extends BusClient {
     return request(Addresses.ENGINE_EXECUTION_GET, new JsonObject().put("id", id), WHAT);
   }
 
+  /** Resumes a failed execution ({@code {id, resumed_by}}). */
+  public Future<JsonObject> resume(JsonObject request) {
+    return request(Addresses.ENGINE_EXECUTION_RESUME, request, WHAT);
+  }
+
   /** Answers the pending prompt. */
   public Future<JsonObject> respond(JsonObject request) {
     return request(Addresses.ENGINE_EXECUTION_RESPOND, request, WHAT);

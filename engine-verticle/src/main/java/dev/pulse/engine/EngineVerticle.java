@@ -94,6 +94,7 @@ public class EngineVerticle extends VerticleBase {
         .on(Addresses.ENGINE_EXECUTION_GET, executionService::get)
         .on(Addresses.ENGINE_EXECUTION_RESPOND, executionService::respond)
         .on(Addresses.ENGINE_EXECUTION_CANCEL, executionService::cancel)
+        .on(Addresses.ENGINE_EXECUTION_RESUME, executionService::resume)
         .on(Addresses.ENGINE_RESULTS, inbox::receive)
         .on(EngineInternal.engineNode(node), executionService::forwarded);
     listen(bus, Addresses.EVENT_WORKER_UPDATE, update -> {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +114,38 @@ class DevModeWorkflowTest {
     assertEquals(List.of(1, 2), attempts, "only the failed target ran again");
     assertEquals(3, Files.readAllLines(runs).size(), "three runs in all, not four");
     assertTrue(done.getJsonArray("logs").encode().contains("target_retry_scheduled"));
+  }
+
+  @Test
+  void aFailedExecutionResumesFromTheFailedStepWithoutRunningEarlierStepsAgain() throws Exception {
+    Path ran = dir.resolve("resume-" + UUID.randomUUID());
+    Path gate = dir.resolve("gate-" + UUID.randomUUID());
+    String workflow = api.createWorkflow(new JsonObject().put("name", "resumable").put("definition",
+        new JsonObject().put("steps", new JsonArray()
+            .add(ApiDriver.execute("prepare", "echo prepare >> '" + ran + "'"))
+            .add(ApiDriver.execute("gate", "test -f '" + gate + "' || { echo 'gate closed' >&2; exit 4; }"))
+            .add(ApiDriver.execute("finish", "echo finish >> '" + ran + "'")))));
+    String execution = api.start(workflow);
+    api.awaitStatus(execution, "failed", Duration.ofSeconds(30));
+    Files.createFile(gate);
+
+    Map<String, String> employee = Map.of("Remote-User", "erin", "Remote-Groups", "employee");
+    Http.Response resumed = http.post("/api/executions/" + execution + "/resume", null, employee);
+    assertEquals(200, resumed.status(), resumed.body());
+    JsonObject done = api.awaitStatus(execution, "completed", Duration.ofSeconds(30));
+
+    List<String> lines = Files.readAllLines(ran);
+    assertEquals(2, lines.stream().filter("prepare"::equals).count(), "each worker prepared once: " + lines);
+    assertEquals(2, lines.stream().filter("finish"::equals).count(), "each worker finished once: " + lines);
+    assertTrue(done.getJsonArray("logs").encode().contains("execution_resumed"));
+    Http.Response again = http.post("/api/executions/" + execution + "/resume", null, employee);
+    assertEquals(409, again.status());
+    assertEquals("Execution " + execution + " is completed; only a failed execution can be resumed",
+        again.json().getString("error"));
+    assertEquals(404, http.post("/api/executions/nope/resume", null, employee).status());
+    JsonArray audit = http.get("/api/audit?action=execution.resume&target_id=" + execution, ApiDriver.ADMIN).json()
+        .getJsonArray("entries");
+    assertEquals("erin", audit.getJsonObject(0).getString("actor"));
   }
 
   @Test

@@ -75,6 +75,8 @@ public final class Decider {
       answer(turn, answered.response(), answered.respondedBy());
     } else if (event instanceof Event.CancelRequested cancel) {
       cancel(turn, cancel.cancelledBy());
+    } else if (event instanceof Event.ResumeRequested resume) {
+      resumeFailed(turn, resume.resumedBy());
     }
     return turn.decision();
   }
@@ -298,6 +300,27 @@ public final class Decider {
         "step", i, "response", response, "responded_by", respondedBy);
     turn.finishStep(i, StepStatus.COMPLETED, null);
     turn.afterStep(i);
+  }
+
+  /**
+   * Runs a failed execution again from the step that failed: that step starts afresh (its
+   * condition is evaluated again, every target is sent its command again under a new id); the
+   * steps before it keep their results.
+   */
+  private static void resumeFailed(Turn turn, String resumedBy) {
+    ExecutionState s = turn.s;
+    if (s.status() != ExecutionStatus.FAILED) {
+      throw new Rejected(Rejected.Kind.CONFLICT, "Execution " + s.executionId() + " is " + s.status().wire()
+          + "; only a failed execution can be resumed");
+    }
+    int from = Math.max(0, Math.min(s.current(), s.steps().size() - 1));
+    String error = s.error();
+    s.resetStep(from);
+    s.error(null).completedAt(null);
+    turn.log("execution_resumed", "Resumed by " + resumedBy + " from step '" + s.step(from).name()
+        + "' after: " + error, "step", from, "resumed_by", resumedBy, "previous_error", error);
+    turn.status(ExecutionStatus.RUNNING);
+    turn.advance(from);
   }
 
   private static void cancel(Turn turn, String cancelledBy) {

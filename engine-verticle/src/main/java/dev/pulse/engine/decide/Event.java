@@ -46,6 +46,10 @@ public sealed interface Event {
   record CancelRequested(String cancelledBy) implements Event {
   }
 
+  /** A person resumed a failed execution from the step that failed. */
+  record ResumeRequested(String resumedBy) implements Event {
+  }
+
   /** A worker as the registry resolved it. */
   record Worker(String id, String name, String status) {
 

@@ -73,6 +73,11 @@ public final class ExecutionState {
     return stepStates.get(index);
   }
 
+  /** Forgets what step {@code index} did, so that it runs afresh. */
+  public void resetStep(int index) {
+    stepStates.set(index, new StepState());
+  }
+
   public List<StepState> stepStates() {
     return stepStates;
   }

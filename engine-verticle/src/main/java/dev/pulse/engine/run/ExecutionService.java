@@ -118,6 +118,26 @@ public final class ExecutionService {
     return route(request.copy().put("op", "cancel"), false);
   }
 
+  /** {@code {id, resumed_by}}: runs a failed execution again from the step that failed. */
+  public Future<JsonObject> resume(JsonObject request) {
+    String id = text(request, "id");
+    String by = orUnknown(request.getString("resumed_by"));
+    return executions.claimFailed(id, runner.node()).recover(Database::unavailable).compose(row -> {
+      if (row == null) {
+        return executions.lease(id).recover(Database::unavailable).compose(lease -> Future.failedFuture(
+            lease == null ? notFound(id) : PulseException.conflict("Execution " + id + " is " + lease.status()
+                + "; only a failed execution can be resumed")));
+      }
+      Driver driver = runner.reopen(row);
+      return driver.submit(new Event.ResumeRequested(by)).map(decision -> reply(id, decision))
+          .recover(failure -> {
+            runner.release(driver);
+            return Future.failedFuture(failure instanceof Rejected rejected
+                ? new PulseException(ErrorCodes.CONFLICT, rejected.getMessage()) : failure);
+          });
+    });
+  }
+
   /** A request another node forwarded here because this node owns the execution. */
   public Future<JsonObject> forwarded(JsonObject request) {
     return route(request, true);

@@ -136,6 +136,23 @@ public final class Runner {
     return driver;
   }
 
+  /** A driver for a failed execution claimed to be resumed (its state is still the failed one). */
+  Driver reopen(ExecutionStore.Loaded row) {
+    Driver current = drivers.get(row.id());
+    if (current != null) {
+      return current;
+    }
+    return adopt(StateCodec.fromJson(row.id(), row.workflowId(), row.workflowName(), row.startedBy(),
+        StepParser.steps(row.definition()), row.state()));
+  }
+
+  /** Lets go of a driver whose execution turned out not to need one. */
+  void release(Driver driver) {
+    if (driver.state().status().terminal()) {
+      drop(driver);
+    }
+  }
+
   /**
    * After a takeover: results recorded while nobody drove the execution are fed in; commands
    * recorded but never accepted by their worker are sent again (workers run an id at most once);

@@ -122,6 +122,30 @@ public final class ExecutionStore {
         .map(updated -> updated.rowCount() > 0);
   }
 
+  /**
+   * Takes a failed execution for {@code node} to resume it; yields its row, or null when it is not
+   * failed. The status stays failed until the resume decision is stored, so a crash in between
+   * leaves it failed, not stuck.
+   */
+  public Future<Loaded> claimFailed(String id, String node) {
+    return pool.preparedQuery("UPDATE executions SET owner = ?, lease_until = " + LEASE
+            + " WHERE id = ? AND status = 'failed'")
+        .execute(Tuple.of(node, leaseMicros, id))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(null)
+            : pool.preparedQuery("SELECT id, workflow_id, workflow_name, started_by, definition, state"
+                    + " FROM executions WHERE id = ? AND owner = ?")
+                .execute(Tuple.of(id, node))
+                .map(rows -> {
+                  if (rows.size() == 0) {
+                    return null;
+                  }
+                  Row row = rows.iterator().next();
+                  return new Loaded(row.getString("id"), row.getString("workflow_id"), row.getString("workflow_name"),
+                      row.getString("started_by"), Database.jsonObject(row, "definition"),
+                      Database.jsonObject(row, "state"));
+                }));
+  }
+
   /** Takes over every active execution whose owner's lease ran out; yields the ids {@code node} owns. */
   public Future<List<String>> claimExpiredAndListOwned(String node) {
     return pool.preparedQuery("UPDATE executions SET owner = ?, lease_until = " + LEASE + " WHERE status IN "
