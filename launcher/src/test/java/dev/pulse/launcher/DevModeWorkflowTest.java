@@ -149,6 +149,36 @@ class DevModeWorkflowTest {
   }
 
   @Test
+  void paramsAndStepOutputsReachLaterCommandsAsPlainText() throws Exception {
+    Path out = dir.resolve("vars-" + UUID.randomUUID());
+    Path pwned = dir.resolve("pwned-" + UUID.randomUUID());
+    String hostile = "x'; touch '" + pwned + "'; echo '";
+    JsonObject definition = new JsonObject()
+        .put("params", new JsonObject().put("version", new JsonObject().put("type", "string").put("required", true))
+            .put("note", new JsonObject().put("type", "string").put("default", "none")))
+        .put("steps", new JsonArray()
+            .add(new JsonObject().put("name", "build id").put("type", "execute").put("targets", new JsonArray()
+                .add("alpha")).put("command", "echo \"  build-$((40 + 2))  \"").put("output", "build"))
+            .add(ApiDriver.execute("use", "printf '%s|%s|%s\\n' ${params.version} ${vars.build} ${params.note} >> '"
+                + out + "'")));
+    String workflow = api.createWorkflow(new JsonObject().put("name", "vars").put("definition", definition));
+
+    Http.Response missing = http.post("/api/executions", new JsonObject().put("workflow_id", workflow).encode(),
+        ApiDriver.ADMIN);
+    assertEquals(400, missing.status());
+    assertEquals("params.version is required (string)", missing.json().getString("error"));
+
+    Http.Response started = http.post("/api/executions", new JsonObject().put("workflow_id", workflow)
+        .put("params", new JsonObject().put("version", hostile)).encode(), ApiDriver.ADMIN);
+    assertEquals(202, started.status(), started.body());
+    api.awaitStatus(started.json().getString("id"), "completed", Duration.ofSeconds(30));
+
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(List.of(hostile + "|build-42|none", hostile + "|build-42|none"), lines);
+    assertTrue(!Files.exists(pwned), "the hostile param ran nothing");
+  }
+
+  @Test
   void answeringNoSkipsTheUpgrade() {
     Path file = dir.resolve("no.txt");
     String execution = api.start(api.createWorkflow(ApiDriver.interactiveUpdate(file.toString())));

@@ -1,5 +1,6 @@
 package dev.pulse.engine.decide;
 
+import dev.pulse.engine.definition.Variables;
 import dev.pulse.engine.model.CommandOutcome;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
@@ -174,8 +175,9 @@ public final class Decider {
       String commandId = ids.get();
       targets.add(TargetState.running(worker.id(), worker.name(), commandId,
           turn.now + step.timeoutMs() + resultGraceMs));
-      turn.act(new Action.Dispatch(i, commandId, worker.id(), worker.name(), step.command(), step.timeoutMs()));
-      turn.log("command_dispatched", "Sent to " + worker.name() + ": " + step.command(), "step", i,
+      String command = Variables.render(step.command(), turn.s.params(), turn.s.vars());
+      turn.act(new Action.Dispatch(i, commandId, worker.id(), worker.name(), command, step.timeoutMs()));
+      turn.log("command_dispatched", "Sent to " + worker.name() + ": " + command, "step", i,
           "worker_id", worker.id(), "worker_name", worker.name(), "command_id", commandId);
     }
     if (targets.isEmpty()) {
@@ -270,10 +272,11 @@ public final class Decider {
       if (target.retrying() && target.retryAt() != null && target.retryAt() <= turn.now) {
         String commandId = ids.get();
         target.redispatched(commandId, turn.now + step.timeoutMs() + resultGraceMs);
-        turn.act(new Action.Dispatch(i, commandId, target.workerId(), target.workerName(), step.command(),
+        String command = Variables.render(step.command(), turn.s.params(), turn.s.vars());
+        turn.act(new Action.Dispatch(i, commandId, target.workerId(), target.workerName(), command,
             step.timeoutMs()));
         turn.log("command_dispatched", "Sent to " + target.workerName() + " (attempt " + target.attempt() + " of "
-                + step.retry().maxAttempts() + "): " + step.command(), "step", i, "worker_id", target.workerId(),
+                + step.retry().maxAttempts() + "): " + command, "step", i, "worker_id", target.workerId(),
             "worker_name", target.workerName(), "command_id", commandId, "attempt", target.attempt());
       }
     }

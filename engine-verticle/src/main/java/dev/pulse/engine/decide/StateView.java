@@ -18,6 +18,7 @@ import java.util.Map;
  * <pre>
  * state.execution_id, state.workflow_id, state.workflow_name, state.started_by, state.status
  * state.params                      the params given at start ({} when none)
+ * state.vars                        step outputs by their {@code output} name ({} when none)
  * state.promptResponse              the latest prompt answer (null before any), same as promptResponse
  * state.prompts[k]                  {step, name, message, options, response, responded_by}, oldest first
  * state.current_step                the index of the step being decided
@@ -43,6 +44,7 @@ public final class StateView {
     root.put("started_by", state.startedBy());
     root.put("status", state.status().wire());
     root.put("params", state.params());
+    root.put("vars", new LinkedHashMap<String, Object>(state.vars()));
     root.put("promptResponse", state.promptResponse());
     List<Object> prompts = new ArrayList<>();
     for (PromptAnswer answer : state.prompts()) {

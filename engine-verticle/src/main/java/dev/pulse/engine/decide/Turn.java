@@ -169,6 +169,15 @@ final class Turn {
         failed.add(target.workerName() + " (" + why(target) + ")");
       }
     }
+    String output = s.step(i).output();
+    if (output != null) {
+      // The first target (in resolution order) that succeeded gives the value, trimmed.
+      targets.stream().filter(target -> target.outcome().success()).findFirst().ifPresent(target -> {
+        s.vars().put(output, target.outcome().stdout().strip());
+        log("output_captured", "Output '" + output + "' taken from " + target.workerName(), "step", i,
+            "output", output, "worker_name", target.workerName());
+      });
+    }
     if (failed.isEmpty()) {
       finishStep(i, StepStatus.COMPLETED, null);
     } else {

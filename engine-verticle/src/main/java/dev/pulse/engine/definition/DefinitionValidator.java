@@ -6,9 +6,11 @@ import dev.pulse.engine.model.StepType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 
 /**
  * Checks a workflow before it is stored and lists every problem with its path, so that an author
@@ -64,13 +66,79 @@ public final class DefinitionValidator {
       problems.add(new Problem("steps", "steps must be a non-empty array"));
       return problems;
     }
+    Set<String> params = params(object.getValue("params"), problems);
+    Set<String> outputs = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
-      step("steps[" + i + "]", array.getValue(i), problems);
+      step("steps[" + i + "]", array.getValue(i), params, outputs, problems);
     }
     return problems;
   }
 
-  private void step(String path, Object value, List<Problem> problems) {
+  /** {@code params: {name: {type: string|number|boolean, required?, default?, description?}}}; yields the names. */
+  private static Set<String> params(Object value, List<Problem> problems) {
+    Set<String> names = new HashSet<>();
+    if (value == null) {
+      return names;
+    }
+    if (!(value instanceof JsonObject declared)) {
+      problems.add(new Problem("params", "params must be an object: {name: {type, required?, default?}}"));
+      return names;
+    }
+    for (String name : declared.fieldNames()) {
+      String where = "params." + name;
+      if (!Variables.NAME.matcher(name).matches()) {
+        problems.add(new Problem(where, "a parameter name is letters, digits and _, not starting with a digit"));
+        continue;
+      }
+      names.add(name);
+      if (!(declared.getValue(name) instanceof JsonObject declaration)) {
+        problems.add(new Problem(where, "must be an object: {type, required?, default?}"));
+        continue;
+      }
+      Object type = declaration.getValue("type");
+      if (type != null && !(type instanceof String text && Variables.TYPES.contains(text))) {
+        problems.add(new Problem(where + ".type", "type must be string, number or boolean"));
+        continue;
+      }
+      Object required = declaration.getValue("required");
+      if (required != null && !(required instanceof Boolean)) {
+        problems.add(new Problem(where + ".required", "required must be true or false"));
+      }
+      Object fallback = declaration.getValue("default");
+      String typeName = type == null ? "string" : (String) type;
+      if (fallback != null && !Variables.matches(typeName, fallback)) {
+        problems.add(new Problem(where + ".default", "default must be a " + typeName));
+      }
+    }
+    return names;
+  }
+
+  /** {@code output} names a later {@code ${vars.name}}; references in a command must resolve. */
+  private static void variables(JsonObject step, String path, Set<String> params, Set<String> outputs,
+      List<Problem> problems) {
+    if (step.getValue("command") instanceof String command) {
+      Matcher matcher = Variables.REFERENCE.matcher(command);
+      while (matcher.find()) {
+        String name = matcher.group(2);
+        boolean known = "params".equals(matcher.group(1)) ? params.contains(name) : outputs.contains(name);
+        if (!known) {
+          problems.add(new Problem(path + ".command", matcher.group() + " refers to " + ("params".equals(matcher.group(1))
+              ? "no declared parameter" : "no output of an earlier step")));
+        }
+      }
+    }
+    Object output = step.getValue("output");
+    if (output == null) {
+      return;
+    }
+    if (!(output instanceof String name) || !Variables.NAME.matcher(name).matches()) {
+      problems.add(new Problem(path + ".output", "output must be a name: letters, digits and _"));
+    } else if (!outputs.add(name)) {
+      problems.add(new Problem(path + ".output", "output '" + name + "' is already set by an earlier step"));
+    }
+  }
+
+  private void step(String path, Object value, Set<String> params, Set<String> outputs, List<Problem> problems) {
     if (!(value instanceof JsonObject step)) {
       problems.add(new Problem(path, "a step must be an object"));
       return;
@@ -91,14 +159,19 @@ public final class DefinitionValidator {
       strings(step, path, "targets", "worker names, groups or \"all\"", problems);
       millis(step, path, "timeout", MAX_TIMEOUT_MS, "24 h", false, problems);
       retry(step, path, problems);
+      variables(step, path, params, outputs, problems);
     } else if (type == StepType.PROMPT) {
       text(step, path, "message", problems);
       strings(step, path, "options", "the answers to choose from", problems);
     } else if (type == StepType.WAIT) {
       millis(step, path, "duration", MAX_DURATION_MS, "7 days", true, problems);
     }
-    if (type != StepType.EXECUTE && type != null && step.getValue("retry") != null) {
-      problems.add(new Problem(path + ".retry", "retry applies to execute steps only"));
+    if (type != StepType.EXECUTE && type != null) {
+      for (String key : List.of("retry", "output")) {
+        if (step.getValue(key) != null) {
+          problems.add(new Problem(path + "." + key, key + " applies to execute steps only"));
+        }
+      }
     }
     condition(step, path, problems);
     Object continueOnError = step.getValue("continueOnError");

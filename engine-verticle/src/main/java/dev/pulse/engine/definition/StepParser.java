@@ -28,7 +28,8 @@ public final class StepParser {
           step.getString("command"), condition == null || condition.isBlank() ? null : condition,
           number(step, "timeout", Step.DEFAULT_TIMEOUT_MS), step.getString("message"),
           Wire.strings(step.getJsonArray("options")), number(step, "duration", 0),
-          Boolean.TRUE.equals(step.getValue("continueOnError")), retry(step.getValue("retry"))));
+          Boolean.TRUE.equals(step.getValue("continueOnError")), retry(step.getValue("retry")),
+          step.getString("output")));
     }
     return steps;
   }

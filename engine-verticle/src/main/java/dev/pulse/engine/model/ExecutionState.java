@@ -2,6 +2,7 @@ package dev.pulse.engine.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ public final class ExecutionState {
   private final List<Step> steps;
   private final List<StepState> stepStates;
   private final List<PromptAnswer> prompts;
+  private final Map<String, String> vars = new LinkedHashMap<>();
   private ExecutionStatus status = ExecutionStatus.PENDING;
   private int current = -1;
   private String promptResponse;
@@ -76,6 +78,11 @@ public final class ExecutionState {
   /** Forgets what step {@code index} did, so that it runs afresh. */
   public void resetStep(int index) {
     stepStates.set(index, new StepState());
+  }
+
+  /** Step outputs by name ({@code output} in the definition), for {@code ${vars.name}}. */
+  public Map<String, String> vars() {
+    return vars;
   }
 
   public List<StepState> stepStates() {
@@ -165,6 +172,7 @@ public final class ExecutionState {
       copy.stepStates.set(i, stepStates.get(i).copy());
     }
     copy.prompts.addAll(prompts);
+    copy.vars.putAll(vars);
     return copy.status(status).current(current).promptResponse(promptResponse).error(error)
         .startedAt(startedAt).completedAt(completedAt);
   }

@@ -12,6 +12,7 @@ import dev.pulse.engine.decide.Decision;
 import dev.pulse.engine.decide.Event;
 import dev.pulse.engine.decide.Rejected;
 import dev.pulse.engine.definition.StepParser;
+import dev.pulse.engine.definition.Variables;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
 import dev.pulse.engine.model.Step;
@@ -23,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -67,8 +69,9 @@ public final class ExecutionService {
         return Future.failedFuture(PulseException.badRequest("Workflow " + workflowId
             + " has an invalid definition; edit and save it again"));
       }
+      Map<String, Object> values = Variables.params(definition.getJsonObject("params"), (JsonObject) params);
       ExecutionState state = new ExecutionState(UUID.randomUUID().toString(), workflowId, workflow.getString("name"),
-          startedBy, Plain.map((JsonObject) params), steps);
+          startedBy, values, steps);
       return executions.insert(state, definition, runner.node()).recover(Database::unavailable)
           .map(inserted -> {
             Driver driver = runner.adopt(state);

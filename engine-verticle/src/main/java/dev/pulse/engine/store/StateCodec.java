@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -40,7 +41,8 @@ public final class StateCodec {
           .put("responded_at", iso(answer.respondedAt())));
     }
     return new JsonObject().put("status", state.status().wire()).put("current_step", state.current())
-        .put("params", Plain.json(state.params())).put("prompt_response", state.promptResponse())
+        .put("params", Plain.json(state.params())).put("vars", new JsonObject(new LinkedHashMap<>(state.vars())))
+        .put("prompt_response", state.promptResponse())
         .put("prompts", prompts).put("error", state.error()).put("started_at", iso(state.startedAt()))
         .put("completed_at", iso(state.completedAt())).put("steps", steps);
   }
@@ -86,6 +88,8 @@ public final class StateCodec {
     state.status(status == null ? ExecutionStatus.PENDING : status).current(source.getInteger("current_step", -1))
         .promptResponse(source.getString("prompt_response")).error(source.getString("error"))
         .startedAt(millis(source.getString("started_at"))).completedAt(millis(source.getString("completed_at")));
+    source.getJsonObject("vars", new JsonObject()).forEach(entry ->
+        state.vars().put(entry.getKey(), String.valueOf(entry.getValue())));
     for (Object item : source.getJsonArray("prompts", new JsonArray())) {
       JsonObject p = (JsonObject) item;
       state.prompts().add(new PromptAnswer(p.getInteger("step", 0), p.getString("name"), p.getString("message"),

@@ -72,6 +72,29 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void paramsOutputsAndReferencesAreChecked() {
+    JsonObject good = definition(execute().put("command", "deploy ${params.version}").put("output", "release"),
+        execute().put("command", "echo ${vars.release} ${params.version}"))
+        .put("params", new JsonObject().put("version", new JsonObject().put("type", "string").put("required", true)));
+    assertEquals(Map.of(), problems("w", good));
+    Map<String, String> found = problems("w", definition(
+        execute().put("command", "echo ${vars.later} ${params.nope}").put("output", "1bad"),
+        execute().put("output", "later"),
+        execute().put("output", "later"),
+        new JsonObject().put("type", "wait").put("duration", 1).put("output", "x"))
+        .put("params", new JsonObject().put("n", new JsonObject().put("type", "integer"))
+            .put("flag", new JsonObject().put("type", "boolean").put("default", "yes")).put("9x", new JsonObject())));
+    assertEquals("${vars.later} refers to no output of an earlier step | ${params.nope} refers to no declared"
+        + " parameter", found.get("steps[0].command"));
+    assertEquals("output must be a name: letters, digits and _", found.get("steps[0].output"));
+    assertEquals("output 'later' is already set by an earlier step", found.get("steps[2].output"));
+    assertEquals("output applies to execute steps only", found.get("steps[3].output"));
+    assertEquals("type must be string, number or boolean", found.get("params.n.type"));
+    assertEquals("default must be a boolean", found.get("params.flag.default"));
+    assertTrue(found.containsKey("params.9x"));
+  }
+
+  @Test
   void missingOrBlankNameIsAProblem() {
     assertEquals(Map.of("name", "name is required"), problems(null, definition(execute())));
     assertEquals(Map.of("name", "name is required"), problems("  ", definition(execute())));

@@ -1,0 +1,87 @@
+package dev.pulse.engine.definition;
+
+import dev.pulse.contracts.PulseException;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Workflow parameters and step outputs in commands: {@code ${params.name}} and
+ * {@code ${vars.name}} are replaced by the value as one single-quoted shell word, so a value can
+ * never end the quoting and run something of its own ({@code a'; rm -rf /} stays text).
+ */
+public final class Variables {
+
+  /** A parameter or output name. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  /** A reference in a command. */
+  public static final Pattern REFERENCE = Pattern.compile("\\$\\{(params|vars)\\.([A-Za-z_][A-Za-z0-9_]*)}");
+  /** The types a parameter may declare. */
+  public static final Set<String> TYPES = Set.of("string", "number", "boolean");
+
+  private Variables() {
+  }
+
+  /** {@code command} with every reference replaced by its quoted value ({@code ''} when unset). */
+  public static String render(String command, Map<String, Object> params, Map<String, String> vars) {
+    Matcher matcher = REFERENCE.matcher(command);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      Object value = "params".equals(matcher.group(1)) ? params.get(matcher.group(2)) : vars.get(matcher.group(2));
+      matcher.appendReplacement(out, Matcher.quoteReplacement(quote(value == null ? "" : String.valueOf(value))));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+
+  /** {@code value} as one POSIX shell word. */
+  public static String quote(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * The params an execution starts with: {@code given} checked against the definition's
+   * {@code declared} params ({@code {name: {type, required?, default?}}}), defaults filled in.
+   *
+   * @throws PulseException 400 naming the param and what to fix
+   */
+  public static Map<String, Object> params(JsonObject declared, JsonObject given) {
+    JsonObject values = given == null ? new JsonObject() : given;
+    JsonObject declarations = declared == null ? new JsonObject() : declared;
+    for (String name : values.fieldNames()) {
+      if (!declarations.containsKey(name)) {
+        throw PulseException.badRequest("params." + name + " is not a parameter of this workflow"
+            + (declarations.isEmpty() ? " (it declares none)" : "; it declares " + declarations.fieldNames()));
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String name : declarations.fieldNames()) {
+      JsonObject declaration = declarations.getJsonObject(name);
+      String type = declaration.getString("type", "string");
+      Object value = values.containsKey(name) ? values.getValue(name) : declaration.getValue("default");
+      if (value == null) {
+        if (Boolean.TRUE.equals(declaration.getValue("required"))) {
+          throw PulseException.badRequest("params." + name + " is required (" + type + ")");
+        }
+        continue;
+      }
+      if (!matches(type, value)) {
+        throw PulseException.badRequest("params." + name + " must be a " + type);
+      }
+      out.put(name, value);
+    }
+    return out;
+  }
+
+  /** Whether {@code value} is of the declared {@code type}. */
+  static boolean matches(String type, Object value) {
+    return switch (type) {
+      case "number" -> value instanceof Number;
+      case "boolean" -> value instanceof Boolean;
+      default -> value instanceof String;
+    };
+  }
+}
