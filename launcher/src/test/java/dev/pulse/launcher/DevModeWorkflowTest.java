@@ -179,6 +179,22 @@ class DevModeWorkflowTest {
   }
 
   @Test
+  void aFailedRunRunsItsOnFailureStepsThenEndsFailed() throws Exception {
+    Path rolled = dir.resolve("rollback-" + UUID.randomUUID());
+    String workflow = api.createWorkflow(new JsonObject().put("name", "with rollback").put("definition",
+        new JsonObject().put("steps", new JsonArray().add(ApiDriver.execute("deploy", "exit 5")))
+            .put("onFailure", new JsonArray().add(ApiDriver.execute("roll back", "echo undone >> '" + rolled + "'")))));
+    JsonObject failed = api.awaitStatus(api.start(workflow), "failed", Duration.ofSeconds(30));
+
+    assertEquals(List.of("undone", "undone"), Files.readAllLines(rolled), "the rollback ran on both workers");
+    assertTrue(failed.getString("error").startsWith("Step 'deploy' failed"), failed.getString("error"));
+    JsonObject rollback = failed.getJsonArray("steps").getJsonObject(1);
+    assertEquals(true, rollback.getBoolean("on_failure"));
+    assertEquals("completed", rollback.getString("status"));
+    assertTrue(failed.getJsonArray("logs").encode().contains("on_failure_started"));
+  }
+
+  @Test
   void answeringNoSkipsTheUpgrade() {
     Path file = dir.resolve("no.txt");
     String execution = api.start(api.createWorkflow(ApiDriver.interactiveUpdate(file.toString())));

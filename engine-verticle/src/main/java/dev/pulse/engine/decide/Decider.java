@@ -316,10 +316,15 @@ public final class Decider {
       throw new Rejected(Rejected.Kind.CONFLICT, "Execution " + s.executionId() + " is " + s.status().wire()
           + "; only a failed execution can be resumed");
     }
-    int from = Math.max(0, Math.min(s.current(), s.steps().size() - 1));
+    int handlers = s.firstOnFailureStep();
+    int from = s.failedStep() != null ? s.failedStep() : Math.max(0, Math.min(s.current(), handlers - 1));
     String error = s.error();
-    s.resetStep(from);
-    s.error(null).completedAt(null);
+    for (int i = from; i < s.steps().size(); i++) {
+      if (i == from || s.step(i).onFailure()) {
+        s.resetStep(i);
+      }
+    }
+    s.error(null).completedAt(null).failedStep(null).failure(null);
     turn.log("execution_resumed", "Resumed by " + resumedBy + " from step '" + s.step(from).name()
         + "' after: " + error, "step", from, "resumed_by", resumedBy, "previous_error", error);
     turn.status(ExecutionStatus.RUNNING);

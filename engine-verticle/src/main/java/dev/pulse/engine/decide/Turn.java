@@ -64,7 +64,8 @@ final class Turn {
 
   /** Runs the steps from {@code from} on until one has to wait, or the execution ends. */
   void advance(int from) {
-    for (int i = from; i < s.steps().size(); i++) {
+    int end = s.failure() == null ? s.firstOnFailureStep() : s.steps().size();
+    for (int i = from; i < end; i++) {
       s.current(i);
       Step step = s.step(i);
       if (step.condition() != null) {
@@ -196,13 +197,42 @@ final class Turn {
   }
 
   void complete() {
-    s.current(s.steps().size());
+    if (s.failure() != null) {
+      String failure = s.failure();
+      log("on_failure_finished", "The onFailure steps finished");
+      s.failure(null);
+      end(failure);
+      return;
+    }
+    s.current(s.firstOnFailureStep());
     s.completedAt(now);
     log("execution_completed", "Execution completed");
     status(ExecutionStatus.COMPLETED);
   }
 
+  /**
+   * The execution failed: runs the workflow's {@code onFailure} steps first when it has some, then
+   * ends failed with the original reason. A failing onFailure step ends it at once.
+   */
   void fail(String reason) {
+    if (s.failure() != null) {
+      String failure = s.failure();
+      s.failure(null);
+      end(failure + "; then onFailure " + Character.toLowerCase(reason.charAt(0)) + reason.substring(1));
+      return;
+    }
+    int handlers = s.firstOnFailureStep();
+    s.failedStep(Math.min(s.current(), handlers - 1));
+    if (handlers < s.steps().size()) {
+      s.failure(reason);
+      log("on_failure_started", "Running the onFailure steps after: " + reason, "error", reason);
+      advance(handlers);
+      return;
+    }
+    end(reason);
+  }
+
+  private void end(String reason) {
     s.error(reason).completedAt(now);
     log("execution_failed", "Execution failed: " + reason, "error", reason);
     status(ExecutionStatus.FAILED);

@@ -71,6 +71,17 @@ public final class DefinitionValidator {
     for (int i = 0; i < array.size(); i++) {
       step("steps[" + i + "]", array.getValue(i), params, outputs, problems);
     }
+    Object onFailure = object.getValue("onFailure");
+    if (onFailure != null) {
+      if (!(onFailure instanceof JsonArray handlers) || handlers.isEmpty()) {
+        problems.add(new Problem("onFailure", "onFailure must be a non-empty array of steps, run when the"
+            + " execution fails"));
+      } else {
+        for (int i = 0; i < handlers.size(); i++) {
+          step("onFailure[" + i + "]", handlers.getValue(i), params, outputs, problems);
+        }
+      }
+    }
     return problems;
   }
 

@@ -17,21 +17,28 @@ public final class StepParser {
 
   /** The steps of {@code definition}; fields a type does not use are ignored. */
   public static List<Step> steps(JsonObject definition) {
-    JsonArray array = definition.getJsonArray("steps", new JsonArray());
     List<Step> steps = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      JsonObject step = array.getJsonObject(i);
+    add(steps, definition.getJsonArray("steps", new JsonArray()), false);
+    add(steps, definition.getJsonArray("onFailure", new JsonArray()), true);
+    return steps;
+  }
+
+  /** The main steps, then the {@code onFailure} steps, numbered on from them. */
+  private static void add(List<Step> steps, JsonArray array, boolean onFailure) {
+    for (int k = 0; k < array.size(); k++) {
+      int i = steps.size();
+      JsonObject step = array.getJsonObject(k);
       String name = step.getString("name");
       String condition = step.getString("condition");
-      steps.add(new Step(i, name == null || name.isBlank() ? "Step " + (i + 1) : name.trim(),
+      String fallbackName = (onFailure ? "On failure " : "Step ") + (k + 1);
+      steps.add(new Step(i, name == null || name.isBlank() ? fallbackName : name.trim(),
           StepType.parse(step.getString("type")), Wire.strings(step.getJsonArray("targets")),
           step.getString("command"), condition == null || condition.isBlank() ? null : condition,
           number(step, "timeout", Step.DEFAULT_TIMEOUT_MS), step.getString("message"),
           Wire.strings(step.getJsonArray("options")), number(step, "duration", 0),
           Boolean.TRUE.equals(step.getValue("continueOnError")), retry(step.getValue("retry")),
-          step.getString("output")));
+          step.getString("output"), onFailure));
     }
-    return steps;
   }
 
   private static RetryPolicy retry(Object value) {

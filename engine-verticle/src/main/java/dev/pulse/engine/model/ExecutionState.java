@@ -27,6 +27,8 @@ public final class ExecutionState {
   private String error;
   private Long startedAt;
   private Long completedAt;
+  private String failure;
+  private Integer failedStep;
 
   /** A new execution of {@code steps}, pending, every step pending. */
   public ExecutionState(String executionId, String workflowId, String workflowName, String startedBy,
@@ -78,6 +80,38 @@ public final class ExecutionState {
   /** Forgets what step {@code index} did, so that it runs afresh. */
   public void resetStep(int index) {
     stepStates.set(index, new StepState());
+  }
+
+  /**
+   * While the {@code onFailure} steps run: the error that started them; null otherwise.
+   */
+  public String failure() {
+    return failure;
+  }
+
+  public ExecutionState failure(String value) {
+    this.failure = value;
+    return this;
+  }
+
+  /** The main step that failed (what a resume starts from), or null. */
+  public Integer failedStep() {
+    return failedStep;
+  }
+
+  public ExecutionState failedStep(Integer value) {
+    this.failedStep = value;
+    return this;
+  }
+
+  /** Index of the first {@code onFailure} step, or the step count when there is none. */
+  public int firstOnFailureStep() {
+    for (Step step : steps) {
+      if (step.onFailure()) {
+        return step.index();
+      }
+    }
+    return steps.size();
   }
 
   /** Step outputs by name ({@code output} in the definition), for {@code ${vars.name}}. */
@@ -174,6 +208,6 @@ public final class ExecutionState {
     copy.prompts.addAll(prompts);
     copy.vars.putAll(vars);
     return copy.status(status).current(current).promptResponse(promptResponse).error(error)
-        .startedAt(startedAt).completedAt(completedAt);
+        .startedAt(startedAt).completedAt(completedAt).failure(failure).failedStep(failedStep);
   }
 }

@@ -44,7 +44,8 @@ public final class StateCodec {
         .put("params", Plain.json(state.params())).put("vars", new JsonObject(new LinkedHashMap<>(state.vars())))
         .put("prompt_response", state.promptResponse())
         .put("prompts", prompts).put("error", state.error()).put("started_at", iso(state.startedAt()))
-        .put("completed_at", iso(state.completedAt())).put("steps", steps);
+        .put("completed_at", iso(state.completedAt())).put("failure", state.failure())
+        .put("failed_step", state.failedStep()).put("steps", steps);
   }
 
   private static JsonObject step(Step step, StepState state) {
@@ -55,8 +56,12 @@ public final class StateCodec {
         results.add(target(target));
       }
     }
-    return new JsonObject().put("index", step.index()).put("name", step.name()).put("type", step.type().wire())
-        .put("status", state.status().wire()).put("started_at", iso(state.startedAt()))
+    JsonObject json = new JsonObject().put("index", step.index()).put("name", step.name())
+        .put("type", step.type().wire());
+    if (step.onFailure()) {
+      json.put("on_failure", true);
+    }
+    return json.put("status", state.status().wire()).put("started_at", iso(state.startedAt()))
         .put("finished_at", iso(state.finishedAt())).put("error", state.error())
         .put("wake_at", iso(state.wakeAt())).put("response", state.response())
         .put("responded_by", state.respondedBy()).put("results", results);
@@ -87,7 +92,8 @@ public final class StateCodec {
     ExecutionStatus status = ExecutionStatus.parse(source.getString("status"));
     state.status(status == null ? ExecutionStatus.PENDING : status).current(source.getInteger("current_step", -1))
         .promptResponse(source.getString("prompt_response")).error(source.getString("error"))
-        .startedAt(millis(source.getString("started_at"))).completedAt(millis(source.getString("completed_at")));
+        .startedAt(millis(source.getString("started_at"))).completedAt(millis(source.getString("completed_at")))
+        .failure(source.getString("failure")).failedStep(source.getInteger("failed_step"));
     source.getJsonObject("vars", new JsonObject()).forEach(entry ->
         state.vars().put(entry.getKey(), String.valueOf(entry.getValue())));
     for (Object item : source.getJsonArray("prompts", new JsonArray())) {

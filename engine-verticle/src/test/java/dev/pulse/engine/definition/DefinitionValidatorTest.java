@@ -95,6 +95,15 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void onFailureStepsAreValidatedWithTheirOwnPaths() {
+    assertEquals(Map.of(), problems("w", definition(execute()).put("onFailure", new JsonArray().add(execute()))));
+    assertTrue(problems("w", definition(execute()).put("onFailure", new JsonArray())).get("onFailure")
+        .startsWith("onFailure must be a non-empty array"));
+    assertEquals("command is required", problems("w", definition(execute()).put("onFailure",
+        new JsonArray().add(execute().put("command", " ")))).get("onFailure[0].command"));
+  }
+
+  @Test
   void missingOrBlankNameIsAProblem() {
     assertEquals(Map.of("name", "name is required"), problems(null, definition(execute())));
     assertEquals(Map.of("name", "name is required"), problems("  ", definition(execute())));
