@@ -44,17 +44,22 @@ public final class Variables {
 
   /**
    * The params an execution starts with: {@code given} checked against the definition's
-   * {@code declared} params ({@code {name: {type, required?, default?}}}), defaults filled in.
+   * {@code declared} params ({@code {name: {type, required?, default?}}}), defaults filled in;
+   * without declarations, {@code given} as it is.
    *
    * @throws PulseException 400 naming the param and what to fix
    */
   public static Map<String, Object> params(JsonObject declared, JsonObject given) {
     JsonObject values = given == null ? new JsonObject() : given;
-    JsonObject declarations = declared == null ? new JsonObject() : declared;
+    if (declared == null || declared.isEmpty()) {
+      // A workflow that declares no params takes whatever it is given, as before params were typed.
+      return values.getMap();
+    }
+    JsonObject declarations = declared;
     for (String name : values.fieldNames()) {
       if (!declarations.containsKey(name)) {
-        throw PulseException.badRequest("params." + name + " is not a parameter of this workflow"
-            + (declarations.isEmpty() ? " (it declares none)" : "; it declares " + declarations.fieldNames()));
+        throw PulseException.badRequest("params." + name + " is not a parameter of this workflow; it declares "
+            + declarations.fieldNames());
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();

@@ -69,7 +69,8 @@ public final class ExecutionService {
         return Future.failedFuture(PulseException.badRequest("Workflow " + workflowId
             + " has an invalid definition; edit and save it again"));
       }
-      Map<String, Object> values = Variables.params(definition.getJsonObject("params"), (JsonObject) params);
+      Map<String, Object> values = Plain.map(new JsonObject(
+          Variables.params(definition.getJsonObject("params"), (JsonObject) params)));
       ExecutionState state = new ExecutionState(UUID.randomUUID().toString(), workflowId, workflow.getString("name"),
           startedBy, values, steps);
       return executions.insert(state, definition, runner.node()).recover(Database::unavailable)
