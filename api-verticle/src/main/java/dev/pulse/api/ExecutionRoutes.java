@@ -1,6 +1,9 @@
 package dev.pulse.api;
 
+import dev.pulse.api.auth.Identity;
+import dev.pulse.api.auth.SsoAuthHandler;
 import dev.pulse.contracts.EngineClient;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,8 +36,9 @@ final class ExecutionRoutes {
         "execution", (ctx, reply) -> ctx.pathParam("id"),
         ctx -> new JsonObject().put("response", Failures.body(ctx).getValue("response"))), ctx -> {
       JsonObject body = Failures.body(ctx);
-      return engine.as(grants.of(ctx)).respond(new JsonObject().put("id", ctx.pathParam("id")).put("response", body.getValue("response"))
-          .put("responded_by", ApiVerticle.caller(ctx)));
+      return engine.as(grants.of(ctx)).respond(new JsonObject().put("id", ctx.pathParam("id"))
+          .put("response", body.getValue("response")).put("responded_by", ApiVerticle.caller(ctx))
+          .put("responder_groups", groups(ctx)));
     }));
     router.post("/api/executions/:id/cancel").handler(replies.audited(200, new Replies.Audit("execution.cancel",
         "execution", (ctx, reply) -> ctx.pathParam("id"), null), ctx -> engine.as(grants.of(ctx)).cancel(
@@ -42,6 +46,12 @@ final class ExecutionRoutes {
     router.post("/api/executions/:id/resume").handler(replies.audited(200, new Replies.Audit("execution.resume",
         "execution", (ctx, reply) -> ctx.pathParam("id"), null), ctx -> engine.as(grants.of(ctx)).resume(
         new JsonObject().put("id", ctx.pathParam("id")).put("resumed_by", ApiVerticle.caller(ctx)))));
+  }
+
+  /** The caller's SSO groups, which prompts with named approvers check. */
+  private static JsonArray groups(RoutingContext ctx) {
+    Identity identity = SsoAuthHandler.identity(ctx);
+    return identity == null ? new JsonArray() : new JsonArray(identity.groups());
   }
 
   private static JsonObject query(RoutingContext ctx) {

@@ -195,6 +195,47 @@ class DevModeWorkflowTest {
   }
 
   @Test
+  void anApprovalNeedsTwoNamedApproversAndTheStarterCannotApprove() {
+    String workflow = api.createWorkflow(new JsonObject().put("name", "approval").put("definition", new JsonObject()
+        .put("steps", new JsonArray().add(new JsonObject().put("name", "Approve").put("type", "prompt")
+            .put("message", "Release?").put("options", new JsonArray().add("Yes").add("No"))
+            .put("approvers", new JsonObject().put("groups", new JsonArray().add("release")))
+            .put("required", 2).put("excludeStarter", true)))));
+    String execution = api.start(workflow);  // started by ada (admin)
+    api.awaitStatus(execution, "waiting_for_input", Duration.ofSeconds(30));
+
+    Http.Response starter = answer(execution, "ada", "admin,release");
+    assertEquals(403, starter.status());
+    assertEquals("'ada' may not answer this prompt: the person who started the execution may not answer it",
+        starter.json().getString("error"));
+    assertEquals(403, answer(execution, "eve", "employee").status());
+    assertEquals(200, answer(execution, "bob", "employee,release").status());
+    assertEquals(409, answer(execution, "bob", "employee,release").status());
+    JsonObject waiting = api.execution(execution);
+    assertEquals("waiting_for_input", waiting.getString("status"));
+    assertEquals(1, waiting.getJsonObject("prompt").getJsonArray("votes").size());
+    assertEquals(200, answer(execution, "carol", "employee,release").status());
+    JsonObject done = api.awaitStatus(execution, "completed", Duration.ofSeconds(30));
+    assertEquals("bob, carol", done.getJsonArray("prompts").getJsonObject(0).getString("responded_by"));
+  }
+
+  @Test
+  void aPromptNobodyAnswersTakesItsDefaultOption() {
+    String workflow = api.createWorkflow(new JsonObject().put("name", "timeout").put("definition", new JsonObject()
+        .put("steps", new JsonArray().add(new JsonObject().put("name", "Reboot?").put("type", "prompt")
+            .put("message", "Reboot now?").put("options", new JsonArray().add("Yes").add("No"))
+            .put("timeout", 500).put("defaultOption", "No")))));
+    JsonObject done = api.awaitStatus(api.start(workflow), "completed", Duration.ofSeconds(30));
+    assertEquals("No", done.getString("prompt_response"));
+    assertEquals("timeout", done.getJsonArray("prompts").getJsonObject(0).getString("responded_by"));
+  }
+
+  private static Http.Response answer(String execution, String user, String groups) {
+    return http.post("/api/executions/" + execution + "/respond", new JsonObject().put("response", "Yes").encode(),
+        Map.of("Remote-User", user, "Remote-Groups", groups));
+  }
+
+  @Test
   void answeringNoSkipsTheUpgrade() {
     Path file = dir.resolve("no.txt");
     String execution = api.start(api.createWorkflow(ApiDriver.interactiveUpdate(file.toString())));

@@ -1,6 +1,7 @@
 package dev.pulse.engine.decide;
 
 import dev.pulse.engine.definition.Variables;
+import dev.pulse.engine.model.Approval;
 import dev.pulse.engine.model.CommandOutcome;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
@@ -11,6 +12,7 @@ import dev.pulse.engine.model.StepState;
 import dev.pulse.engine.model.StepStatus;
 import dev.pulse.engine.model.StepType;
 import dev.pulse.engine.model.TargetState;
+import dev.pulse.engine.model.Vote;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -73,7 +75,7 @@ public final class Decider {
     } else if (event instanceof Event.Tick) {
       tick(turn);
     } else if (event instanceof Event.PromptAnswered answered) {
-      answer(turn, answered.response(), answered.respondedBy());
+      answer(turn, answered.response(), answered.respondedBy(), answered.groups());
     } else if (event instanceof Event.CancelRequested cancel) {
       cancel(turn, cancel.cancelledBy());
     } else if (event instanceof Event.ResumeRequested resume) {
@@ -141,6 +143,12 @@ public final class Decider {
       if (state.wakeAt() <= turn.now) {
         turn.finishStep(i, StepStatus.COMPLETED, null);
         turn.afterStep(i);
+      } else {
+        turn.act(new Action.StartTimer(state.wakeAt()));
+      }
+    } else if (step.type() == StepType.PROMPT && state.wakeAt() != null) {
+      if (state.wakeAt() <= turn.now) {
+        promptTimedOut(turn, i);
       } else {
         turn.act(new Action.StartTimer(state.wakeAt()));
       }
@@ -247,6 +255,10 @@ public final class Decider {
     }
     int i = s.current();
     if (state.wakeAt() != null && state.wakeAt() <= turn.now) {
+      if (s.step(i).type() == StepType.PROMPT) {
+        promptTimedOut(turn, i);
+        return;
+      }
       turn.finishStep(i, StepStatus.COMPLETED, null);
       turn.afterStep(i);
       return;
@@ -282,7 +294,7 @@ public final class Decider {
     }
   }
 
-  private static void answer(Turn turn, String response, String respondedBy) {
+  private static void answer(Turn turn, String response, String respondedBy, List<String> groups) {
     ExecutionState s = turn.s;
     StepState state = s.currentState();
     if (s.status() != ExecutionStatus.WAITING_FOR_INPUT || state == null || state.status() != StepStatus.RUNNING
@@ -295,14 +307,58 @@ public final class Decider {
     if (response == null || !step.options().contains(response)) {
       throw new Rejected(Rejected.Kind.INVALID, "The response must be one of: " + String.join(", ", step.options()));
     }
-    state.response(response).respondedBy(respondedBy);
+    Approval approval = step.approval();
+    String decidedBy = respondedBy;
+    if (approval != null) {
+      if (!approval.allows(respondedBy, groups, s.startedBy())) {
+        throw new Rejected(Rejected.Kind.FORBIDDEN, "'" + respondedBy + "' may not answer this prompt"
+            + (approval.excludeStarter() && respondedBy.equals(s.startedBy()) ? ": the person who started the"
+                + " execution may not answer it" : ": it is for " + Texts.approvers(approval)));
+      }
+      if (approval.required() > 1) {
+        if (state.votes().stream().anyMatch(vote -> vote.by().equals(respondedBy))) {
+          throw new Rejected(Rejected.Kind.CONFLICT, "'" + respondedBy + "' has already answered this prompt");
+        }
+        state.votes().add(new Vote(respondedBy, response, turn.now));
+        List<String> agreeing = state.votes().stream().filter(vote -> vote.response().equals(response))
+            .map(Vote::by).toList();
+        turn.log("prompt_vote", "'" + turn.message(i) + "': " + respondedBy + " answered '" + response + "' ("
+            + agreeing.size() + " of " + approval.required() + ")", "step", i, "response", response,
+            "responded_by", respondedBy);
+        turn.publish("execution_prompt", "prompt", turn.prompt(i));
+        if (agreeing.size() < approval.required()) {
+          return;
+        }
+        decidedBy = String.join(", ", agreeing);
+      }
+    }
+    decide(turn, i, response, decidedBy, "prompt_answered", "'" + turn.message(i) + "' answered '" + response
+        + "' by " + decidedBy);
+  }
+
+  /** Ends prompt step {@code i} with {@code response} and goes on. */
+  private static void decide(Turn turn, int i, String response, String by, String event, String message) {
+    ExecutionState s = turn.s;
+    Step step = s.step(i);
+    s.stepState(i).response(response).respondedBy(by).wakeAt(null);
     s.promptResponse(response);
-    s.prompts().add(new PromptAnswer(i, step.name(), step.message(), step.options(), response, respondedBy,
-        turn.now));
-    turn.log("prompt_answered", "'" + step.message() + "' answered '" + response + "' by " + respondedBy,
-        "step", i, "response", response, "responded_by", respondedBy);
+    s.prompts().add(new PromptAnswer(i, step.name(), turn.message(i), step.options(), response, by, turn.now));
+    turn.log(event, message, "step", i, "response", response, "responded_by", by);
     turn.finishStep(i, StepStatus.COMPLETED, null);
     turn.afterStep(i);
+  }
+
+  /** A prompt whose time ran out takes its default option, or fails without one. */
+  private static void promptTimedOut(Turn turn, int i) {
+    Step step = turn.s.step(i);
+    String fallback = step.approval() == null ? null : step.approval().defaultOption();
+    if (fallback == null) {
+      turn.finishStep(i, StepStatus.FAILED, "no answer to '" + turn.message(i) + "' in time");
+      turn.afterStep(i);
+      return;
+    }
+    decide(turn, i, fallback, "timeout", "prompt_timed_out", "'" + turn.message(i) + "' was not answered in time;"
+        + " taking the default '" + fallback + "'");
   }
 
   /**

@@ -39,7 +39,16 @@ public sealed interface Event {
   }
 
   /** A person answered the pending prompt. */
-  record PromptAnswered(String response, String respondedBy) implements Event {
+  record PromptAnswered(String response, String respondedBy, List<String> groups) implements Event {
+
+    public PromptAnswered {
+      groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    /** An answer from someone whose groups do not matter. */
+    public PromptAnswered(String response, String respondedBy) {
+      this(response, respondedBy, List.of());
+    }
   }
 
   /** A person cancelled the execution. */

@@ -8,7 +8,9 @@ public final class Rejected extends RuntimeException {
     /** The state does not allow it now (nothing pending, already finished). */
     CONFLICT,
     /** The request itself is wrong (an answer that is not an option). */
-    INVALID
+    INVALID,
+    /** This person may not do it (a prompt with named approvers). */
+    FORBIDDEN
   }
 
   private final Kind kind;

@@ -1,6 +1,10 @@
 package dev.pulse.engine.decide;
 
-/** Output capping shared by the state and the logs. */
+import dev.pulse.engine.model.Approval;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Output capping and wording shared by the state and the logs. */
 public final class Texts {
 
   /** Output kept per stream and target in the execution state (the command row keeps the worker's copy). */
@@ -25,5 +29,17 @@ public final class Texts {
     }
     int cut = text.length() - max;
     return "[" + cut + " characters cut]\n" + text.substring(cut);
+  }
+
+  /** Who may answer a prompt, in words. */
+  static String approvers(Approval approval) {
+    List<String> who = new ArrayList<>();
+    if (!approval.groups().isEmpty()) {
+      who.add("groups " + String.join(", ", approval.groups()));
+    }
+    if (!approval.users().isEmpty()) {
+      who.add("users " + String.join(", ", approval.users()));
+    }
+    return who.isEmpty() ? "anyone but the person who started it" : String.join(" and ", who);
   }
 }

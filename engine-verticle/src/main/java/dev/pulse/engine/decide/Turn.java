@@ -1,5 +1,7 @@
 package dev.pulse.engine.decide;
 
+import dev.pulse.engine.definition.Variables;
+import dev.pulse.engine.model.Approval;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
 import dev.pulse.engine.model.Step;
@@ -107,7 +109,11 @@ final class Turn {
     }
     if (step.type() == StepType.PROMPT) {
       status(ExecutionStatus.WAITING_FOR_INPUT);
-      log("prompt_opened", "Waiting for an answer to '" + step.message() + "' (" + String.join(", ", step.options())
+      if (step.approval() != null && step.approval().timeoutMs() > 0) {
+        state.wakeAt(now + step.approval().timeoutMs());
+        act(new Action.StartTimer(state.wakeAt()));
+      }
+      log("prompt_opened", "Waiting for an answer to '" + message(i) + "' (" + String.join(", ", step.options())
           + ")", "step", i);
       publish("execution_prompt", "prompt", prompt(i));
       return true;
@@ -127,11 +133,29 @@ final class Turn {
   Map<String, Object> prompt(int i) {
     Step step = s.step(i);
     Map<String, Object> prompt = new LinkedHashMap<>();
-    prompt.put("message", step.message());
+    prompt.put("message", message(i));
     prompt.put("options", new ArrayList<Object>(step.options()));
     prompt.put("step", i);
     prompt.put("name", step.name());
+    Approval approval = step.approval();
+    if (approval != null) {
+      prompt.put("required", approval.required());
+      prompt.put("approvers", Map.of("groups", new ArrayList<Object>(approval.groups()),
+          "users", new ArrayList<Object>(approval.users())));
+      List<Object> votes = new ArrayList<>();
+      s.stepState(i).votes().forEach(vote -> votes.add(Map.of("by", vote.by(), "response", vote.response())));
+      prompt.put("votes", votes);
+      if (s.stepState(i).wakeAt() != null) {
+        prompt.put("timeout_at_ms", s.stepState(i).wakeAt());
+        prompt.put("default_option", approval.defaultOption());
+      }
+    }
     return prompt;
+  }
+
+  /** Step {@code i}'s prompt message with {@code ${params.x}} and {@code ${vars.x}} filled in. */
+  String message(int i) {
+    return Variables.text(s.step(i).message(), s.params(), s.vars());
   }
 
   void finishStep(int i, StepStatus status, String error) {

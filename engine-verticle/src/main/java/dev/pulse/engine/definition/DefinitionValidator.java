@@ -124,20 +124,49 @@ public final class DefinitionValidator {
     return names;
   }
 
-  /** {@code output} names a later {@code ${vars.name}}; references in a command must resolve. */
-  private static void variables(JsonObject step, String path, Set<String> params, Set<String> outputs,
+  /** A prompt's {@code approvers, excludeStarter, required, timeout, defaultOption}, and its message's references. */
+  private static void approval(JsonObject step, String path, Set<String> params, Set<String> outputs,
       List<Problem> problems) {
-    if (step.getValue("command") instanceof String command) {
-      Matcher matcher = Variables.REFERENCE.matcher(command);
-      while (matcher.find()) {
-        String name = matcher.group(2);
-        boolean known = "params".equals(matcher.group(1)) ? params.contains(name) : outputs.contains(name);
-        if (!known) {
-          problems.add(new Problem(path + ".command", matcher.group() + " refers to " + ("params".equals(matcher.group(1))
-              ? "no declared parameter" : "no output of an earlier step")));
+    references(step.getValue("message"), path + ".message", params, outputs, problems);
+    Object approvers = step.getValue("approvers");
+    if (approvers != null) {
+      if (!(approvers instanceof JsonObject who) || who.isEmpty()) {
+        problems.add(new Problem(path + ".approvers", "approvers must be an object: {groups: [...], users: [...]}"));
+      } else {
+        for (String key : who.fieldNames()) {
+          if (!key.equals("groups") && !key.equals("users")) {
+            problems.add(new Problem(path + ".approvers." + key, "unknown field '" + key + "': use groups or users"));
+          } else {
+            strings(who, path + ".approvers", key, "SSO " + key + " who may answer", problems);
+          }
         }
       }
     }
+    Object excludeStarter = step.getValue("excludeStarter");
+    if (excludeStarter != null && !(excludeStarter instanceof Boolean)) {
+      problems.add(new Problem(path + ".excludeStarter", "excludeStarter must be true or false"));
+    }
+    Object required = step.getValue("required");
+    if (required != null && (!(required instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())
+        || n.intValue() < 1 || n.intValue() > MAX_ATTEMPTS)) {
+      problems.add(new Problem(path + ".required", "required must be a whole number from 1 to " + MAX_ATTEMPTS
+          + ": how many people must give the same answer"));
+    }
+    millis(step, path, "timeout", MAX_DURATION_MS, "7 days", false, problems);
+    Object fallback = step.getValue("defaultOption");
+    if (fallback != null && !(step.getValue("options") instanceof JsonArray options && options.contains(fallback))) {
+      problems.add(new Problem(path + ".defaultOption", "defaultOption must be one of the options"));
+    }
+    if (fallback != null && step.getValue("timeout") == null) {
+      problems.add(new Problem(path + ".defaultOption", "defaultOption needs a timeout: it is the answer taken when"
+          + " nobody answers in time"));
+    }
+  }
+
+  /** {@code output} names a later {@code ${vars.name}}; references in a command must resolve. */
+  private static void variables(JsonObject step, String path, Set<String> params, Set<String> outputs,
+      List<Problem> problems) {
+    references(step.getValue("command"), path + ".command", params, outputs, problems);
     Object output = step.getValue("output");
     if (output == null) {
       return;
@@ -146,6 +175,21 @@ public final class DefinitionValidator {
       problems.add(new Problem(path + ".output", "output must be a name: letters, digits and _"));
     } else if (!outputs.add(name)) {
       problems.add(new Problem(path + ".output", "output '" + name + "' is already set by an earlier step"));
+    }
+  }
+
+  private static void references(Object value, String where, Set<String> params, Set<String> outputs,
+      List<Problem> problems) {
+    if (!(value instanceof String text)) {
+      return;
+    }
+    Matcher matcher = Variables.REFERENCE.matcher(text);
+    while (matcher.find()) {
+      boolean isParam = "params".equals(matcher.group(1));
+      if (!(isParam ? params : outputs).contains(matcher.group(2))) {
+        problems.add(new Problem(where, matcher.group() + " refers to "
+            + (isParam ? "no declared parameter" : "no output of an earlier step")));
+      }
     }
   }
 
@@ -174,6 +218,7 @@ public final class DefinitionValidator {
     } else if (type == StepType.PROMPT) {
       text(step, path, "message", problems);
       strings(step, path, "options", "the answers to choose from", problems);
+      approval(step, path, params, outputs, problems);
     } else if (type == StepType.WAIT) {
       millis(step, path, "duration", MAX_DURATION_MS, "7 days", true, problems);
     }

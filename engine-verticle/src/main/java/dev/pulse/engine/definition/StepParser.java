@@ -1,6 +1,7 @@
 package dev.pulse.engine.definition;
 
 import dev.pulse.contracts.Wire;
+import dev.pulse.engine.model.Approval;
 import dev.pulse.engine.model.RetryPolicy;
 import dev.pulse.engine.model.Step;
 import dev.pulse.engine.model.StepType;
@@ -11,6 +12,10 @@ import java.util.List;
 
 /** Reads the steps of a definition that {@link DefinitionValidator} accepted. */
 public final class StepParser {
+
+  /** The prompt fields that make an {@link Approval}. */
+  public static final List<String> APPROVAL_FIELDS = List.of("approvers", "excludeStarter", "required", "timeout",
+      "defaultOption");
 
   private StepParser() {
   }
@@ -37,8 +42,20 @@ public final class StepParser {
           number(step, "timeout", Step.DEFAULT_TIMEOUT_MS), step.getString("message"),
           Wire.strings(step.getJsonArray("options")), number(step, "duration", 0),
           Boolean.TRUE.equals(step.getValue("continueOnError")), retry(step.getValue("retry")),
-          step.getString("output"), onFailure));
+          step.getString("output"), onFailure, approval(step)));
     }
+  }
+
+  /** A prompt's approval rules, or null when it has none of them. */
+  private static Approval approval(JsonObject step) {
+    if (StepType.parse(step.getString("type")) != StepType.PROMPT
+        || APPROVAL_FIELDS.stream().noneMatch(step::containsKey)) {
+      return null;
+    }
+    JsonObject who = step.getValue("approvers") instanceof JsonObject object ? object : new JsonObject();
+    return new Approval(Wire.strings(who.getJsonArray("groups")), Wire.strings(who.getJsonArray("users")),
+        Boolean.TRUE.equals(step.getValue("excludeStarter")), (int) number(step, "required", 1),
+        number(step, "timeout", 0), step.getString("defaultOption"));
   }
 
   private static RetryPolicy retry(Object value) {

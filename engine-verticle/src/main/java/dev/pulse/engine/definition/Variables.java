@@ -37,6 +37,21 @@ public final class Variables {
     return out.toString();
   }
 
+  /** {@code text} (a prompt's message) with every reference replaced by its plain value. */
+  public static String text(String text, Map<String, Object> params, Map<String, ?> vars) {
+    if (text == null) {
+      return null;
+    }
+    Matcher matcher = REFERENCE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      Object value = "params".equals(matcher.group(1)) ? params.get(matcher.group(2)) : vars.get(matcher.group(2));
+      matcher.appendReplacement(out, Matcher.quoteReplacement(value == null ? "" : String.valueOf(value)));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+
   /** {@code value} as one POSIX shell word. */
   public static String quote(String value) {
     return "'" + value.replace("'", "'\\''") + "'";

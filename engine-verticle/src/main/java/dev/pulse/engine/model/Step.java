@@ -19,10 +19,11 @@ import java.util.List;
  * @param retry execute: how failed targets are retried, or null for no retries
  * @param output execute: the name later commands use ({@code ${vars.name}}) for this step's output, or null
  * @param onFailure whether it is one of the workflow's {@code onFailure} steps, run only after a failure
+ * @param approval prompt: who may answer, quorum and timeout, or null for anyone, once, never timing out
  */
 public record Step(int index, String name, StepType type, List<String> targets, String command, String condition,
     long timeoutMs, String message, List<String> options, long durationMs, boolean continueOnError,
-    RetryPolicy retry, String output, boolean onFailure) {
+    RetryPolicy retry, String output, boolean onFailure, Approval approval) {
 
   /** Default execute timeout, as in the spec. */
   public static final long DEFAULT_TIMEOUT_MS = 300_000;

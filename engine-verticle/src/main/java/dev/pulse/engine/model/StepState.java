@@ -14,6 +14,7 @@ public final class StepState {
   private Long wakeAt;
   private String response;
   private String respondedBy;
+  private List<Vote> votes = new ArrayList<>();
 
   public StepStatus status() {
     return status;
@@ -90,6 +91,11 @@ public final class StepState {
     return this;
   }
 
+  /** A prompt's answers so far, when it needs several. */
+  public List<Vote> votes() {
+    return votes;
+  }
+
   /** The target running {@code commandId}, or null. */
   public TargetState target(String commandId) {
     if (targets != null && commandId != null) {
@@ -106,6 +112,7 @@ public final class StepState {
   public StepState copy() {
     StepState copy = new StepState().status(status).startedAt(startedAt).finishedAt(finishedAt).error(error)
         .wakeAt(wakeAt).response(response).respondedBy(respondedBy);
+    copy.votes = new ArrayList<>(votes);
     if (targets != null) {
       List<TargetState> copied = new ArrayList<>();
       targets.forEach(target -> copied.add(target.copy()));

@@ -8,6 +8,7 @@ import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.EngineInternal;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
+import dev.pulse.contracts.Wire;
 import dev.pulse.engine.decide.Decision;
 import dev.pulse.engine.decide.Event;
 import dev.pulse.engine.decide.Rejected;
@@ -179,12 +180,16 @@ public final class ExecutionService {
   private Future<JsonObject> apply(Driver driver, JsonObject request) {
     String id = driver.id();
     Event event = isRespond(request)
-        ? new Event.PromptAnswered(request.getString("response"), orUnknown(request.getString("responded_by")))
+        ? new Event.PromptAnswered(request.getString("response"), orUnknown(request.getString("responded_by")),
+            Wire.strings(request.getJsonArray("responder_groups")))
         : new Event.CancelRequested(orUnknown(request.getString("cancelled_by")));
     return driver.submit(event).map(decision -> reply(id, decision))
         .recover(failure -> Future.failedFuture(failure instanceof Rejected rejected
-            ? new PulseException(rejected.kind() == Rejected.Kind.INVALID ? ErrorCodes.BAD_REQUEST
-                : ErrorCodes.CONFLICT, rejected.getMessage())
+            ? new PulseException(switch (rejected.kind()) {
+              case INVALID -> ErrorCodes.BAD_REQUEST;
+              case FORBIDDEN -> ErrorCodes.FORBIDDEN;
+              case CONFLICT -> ErrorCodes.CONFLICT;
+            }, rejected.getMessage())
             : failure));
   }
 

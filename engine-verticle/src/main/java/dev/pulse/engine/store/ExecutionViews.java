@@ -1,5 +1,6 @@
 package dev.pulse.engine.store;
 
+import dev.pulse.engine.definition.Variables;
 import dev.pulse.storage.Database;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,13 +46,25 @@ final class ExecutionViews {
       return null;
     }
     int current = state.getInteger("current_step", -1);
-    JsonArray steps = definition.getJsonArray("steps", new JsonArray());
+    JsonArray steps = definition.getJsonArray("steps", new JsonArray()).copy()
+        .addAll(definition.getJsonArray("onFailure", new JsonArray()));
     JsonArray stepStates = state.getJsonArray("steps", new JsonArray());
     if (current < 0 || current >= steps.size() || current >= stepStates.size()) {
       return null;
     }
     JsonObject step = steps.getJsonObject(current);
-    return new JsonObject().put("message", step.getString("message")).put("options", step.getJsonArray("options"))
-        .put("step", current).put("name", stepStates.getJsonObject(current).getString("name"));
+    JsonObject stepState = stepStates.getJsonObject(current);
+    String message = Variables.text(step.getString("message"), state.getJsonObject("params", new JsonObject()).getMap(),
+        state.getJsonObject("vars", new JsonObject()).getMap());
+    JsonObject prompt = new JsonObject().put("message", message).put("options", step.getJsonArray("options"))
+        .put("step", current).put("name", stepState.getString("name"));
+    if (step.containsKey("approvers") || step.containsKey("required")) {
+      prompt.put("approvers", step.getJsonObject("approvers")).put("required", step.getInteger("required", 1))
+          .put("votes", stepState.getJsonArray("votes", new JsonArray()));
+    }
+    if (stepState.getString("wake_at") != null) {
+      prompt.put("timeout_at", stepState.getString("wake_at")).put("default_option", step.getString("defaultOption"));
+    }
+    return prompt;
   }
 }

@@ -10,6 +10,7 @@ import dev.pulse.engine.model.StepState;
 import dev.pulse.engine.model.StepStatus;
 import dev.pulse.engine.model.TargetState;
 import dev.pulse.engine.model.TargetStatus;
+import dev.pulse.engine.model.Vote;
 import dev.pulse.contracts.Wire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,10 +62,20 @@ public final class StateCodec {
     if (step.onFailure()) {
       json.put("on_failure", true);
     }
+    if (!state.votes().isEmpty()) {
+      json.put("votes", votes(state));
+    }
     return json.put("status", state.status().wire()).put("started_at", iso(state.startedAt()))
         .put("finished_at", iso(state.finishedAt())).put("error", state.error())
         .put("wake_at", iso(state.wakeAt())).put("response", state.response())
         .put("responded_by", state.respondedBy()).put("results", results);
+  }
+
+  private static JsonArray votes(StepState state) {
+    JsonArray votes = new JsonArray();
+    state.votes().forEach(vote -> votes.add(new JsonObject().put("by", vote.by()).put("response", vote.response())
+        .put("at", iso(vote.at()))));
+    return votes;
   }
 
   private static JsonObject target(TargetState target) {
@@ -114,6 +125,12 @@ public final class StateCodec {
         .finishedAt(millis(json.getString("finished_at"))).error(json.getString("error"))
         .wakeAt(millis(json.getString("wake_at"))).response(json.getString("response"))
         .respondedBy(json.getString("responded_by"));
+    JsonArray votes = json.getJsonArray("votes");
+    for (Object item : votes == null ? new JsonArray() : votes) {
+      JsonObject vote = (JsonObject) item;
+      Long at = millis(vote.getString("at"));
+      state.votes().add(new Vote(vote.getString("by"), vote.getString("response"), at == null ? 0 : at));
+    }
     JsonArray results = json.getJsonArray("results");
     if (results != null) {
       List<TargetState> targets = new ArrayList<>();

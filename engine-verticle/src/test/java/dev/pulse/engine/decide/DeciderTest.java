@@ -31,15 +31,15 @@ class DeciderTest {
 
   static Step execute(String name, String condition, boolean continueOnError) {
     return new Step(0, name, StepType.EXECUTE, List.of("all"), "run " + name, condition, 5_000, null, null, 0,
-        continueOnError, null, null, false);
+        continueOnError, null, null, false, null);
   }
 
   static Step prompt(String name) {
-    return new Step(0, name, StepType.PROMPT, null, null, null, 0, "Proceed?", List.of("Yes", "No"), 0, false, null, null, false);
+    return new Step(0, name, StepType.PROMPT, null, null, null, 0, "Proceed?", List.of("Yes", "No"), 0, false, null, null, false, null);
   }
 
   static Step waitStep(String name, long ms) {
-    return new Step(0, name, StepType.WAIT, null, null, null, 0, null, null, ms, false, null, null, false);
+    return new Step(0, name, StepType.WAIT, null, null, null, 0, null, null, ms, false, null, null, false, null);
   }
 
   private void begin(Step... steps) {
@@ -47,7 +47,7 @@ class DeciderTest {
     for (int i = 0; i < steps.length; i++) {
       Step s = steps[i];
       indexed.add(new Step(i, s.name(), s.type(), s.targets(), s.command(), s.condition(), s.timeoutMs(),
-          s.message(), s.options(), s.durationMs(), s.continueOnError(), s.retry(), s.output(), s.onFailure()));
+          s.message(), s.options(), s.durationMs(), s.continueOnError(), s.retry(), s.output(), s.onFailure(), s.approval()));
     }
     state = new ExecutionState("e1", "w1", "wf", "alice", Map.of(), indexed);
   }

@@ -27,7 +27,7 @@ class ResumeDeciderTest {
 
   private static Step execute(int index, String name) {
     return new Step(index, name, StepType.EXECUTE, List.of("all"), "run " + name, null, 5_000, null, null, 0, false,
-        null, null, false);
+        null, null, false, null);
   }
 
   private Decision on(Event event) {

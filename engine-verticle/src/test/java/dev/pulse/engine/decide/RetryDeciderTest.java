@@ -30,7 +30,7 @@ class RetryDeciderTest {
 
   private void begin(RetryPolicy retry) {
     state = new ExecutionState("e1", "w1", "wf", "alice", Map.of(), List.of(new Step(0, "flaky", StepType.EXECUTE,
-        List.of("all"), "run flaky", null, 5_000, null, null, 0, false, retry, null, false)));
+        List.of("all"), "run flaky", null, 5_000, null, null, 0, false, retry, null, false, null)));
     on(new Event.Start());
   }
 

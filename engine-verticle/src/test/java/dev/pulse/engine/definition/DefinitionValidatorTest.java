@@ -104,6 +104,23 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void approvalFieldsAreChecked() {
+    JsonObject prompt = new JsonObject().put("type", "prompt").put("message", "Go?")
+        .put("options", new JsonArray().add("Yes").add("No"));
+    assertEquals(Map.of(), problems("w", definition(prompt.copy().put("approvers", new JsonObject()
+        .put("groups", new JsonArray().add("ops"))).put("required", 2).put("excludeStarter", true)
+        .put("timeout", 1000).put("defaultOption", "No"))));
+    Map<String, String> found = problems("w", definition(prompt.copy().put("approvers", new JsonObject()
+        .put("teams", new JsonArray())).put("required", 0).put("excludeStarter", "yes").put("defaultOption", "Maybe")
+        .put("message", "Ship ${vars.nothing}?")));
+    assertTrue(found.get("steps[0].approvers.teams").startsWith("unknown field 'teams'"));
+    assertTrue(found.get("steps[0].required").startsWith("required must be a whole number from 1 to 100"));
+    assertEquals("excludeStarter must be true or false", found.get("steps[0].excludeStarter"));
+    assertTrue(found.get("steps[0].defaultOption").startsWith("defaultOption must be one of the options"));
+    assertEquals("${vars.nothing} refers to no output of an earlier step", found.get("steps[0].message"));
+  }
+
+  @Test
   void missingOrBlankNameIsAProblem() {
     assertEquals(Map.of("name", "name is required"), problems(null, definition(execute())));
     assertEquals(Map.of("name", "name is required"), problems("  ", definition(execute())));
