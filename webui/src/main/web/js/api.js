@@ -85,6 +85,8 @@ export const api = {
   createWorkflow: (workflow) => call('POST', '/api/workflows', workflow),
   updateWorkflow: (id, workflow) => call('PUT', `/api/workflows/${enc(id)}`, workflow),
   deleteWorkflow: (id) => call('DELETE', `/api/workflows/${enc(id)}`),
+  schedule: (id) => call('GET', `/api/workflows/${enc(id)}/schedule`),
+  setSchedule: (id, schedule) => call('PUT', `/api/workflows/${enc(id)}/schedule`, schedule),
 
   executions: (query = {}) => {
     const params = new URLSearchParams();

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { h, replace, uid, debounce } from '../dom.js';
 import { showError, showInfo } from '../notices.js';
 import { TEMPLATES, template } from './templates.js';
+import { scheduleSection } from './workflow-schedule.js';
 
 /** A workflow's definition as an object, whether the server sent it parsed or as text. */
 export function definitionOf(workflow) {
@@ -54,7 +55,7 @@ export function mountWorkflowEditor(root, { id, isAdmin, navigate }) {
 
   replace(root, h('div', { class: 'view-head' },
     h('h1', {}, creating ? 'New workflow' : (readOnly ? 'Workflow' : 'Edit workflow')),
-    h('a', { href: '#/workflows' }, '← All workflows')), form);
+    h('a', { href: '#/workflows' }, '← All workflows')), form, creating ? null : scheduleSection(id, isAdmin));
 
   function templateControl() {
     const select = h('select', { id: ids.template, dataset: { testid: 'template-select' } },

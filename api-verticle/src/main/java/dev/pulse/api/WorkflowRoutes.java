@@ -36,6 +36,26 @@ final class WorkflowRoutes {
         .handler(replies.audited(200, new Replies.Audit("workflow.delete", "workflow",
                 (ctx, reply) -> ctx.pathParam("id"), null),
             ctx -> engine.as(grants.of(ctx)).deleteWorkflow(ctx.pathParam("id"))));
+    router.get("/api/workflows/:id/schedule").handler(Replies.json(200,
+        ctx -> engine.getSchedule(ctx.pathParam("id"))));
+    router.put("/api/workflows/:id/schedule").handler(SsoAuthHandler.requireRole(Identity.ADMIN))
+        .handler(replies.audited(200, new Replies.Audit("workflow.schedule", "workflow",
+                (ctx, reply) -> ctx.pathParam("id"), ctx -> schedule(Failures.body(ctx))),
+            ctx -> engine.as(grants.of(ctx)).putSchedule(schedule(Failures.body(ctx))
+                .put("workflow_id", ctx.pathParam("id")).put("updated_by", ApiVerticle.caller(ctx)))));
+  }
+
+  /** Only the fields a client may set; the engine validates them. */
+  private static JsonObject schedule(JsonObject body) {
+    JsonObject source = body == null ? new JsonObject() : body;
+    JsonObject out = new JsonObject().put("cron", source.getValue("cron"));
+    if (source.containsKey("time_zone")) {
+      out.put("time_zone", source.getValue("time_zone"));
+    }
+    if (source.containsKey("enabled")) {
+      out.put("enabled", source.getValue("enabled"));
+    }
+    return out;
   }
 
   private static Object nameOf(io.vertx.ext.web.RoutingContext ctx) {

@@ -115,6 +115,21 @@ public final class Addresses {
   /** Consumed by the engine. {@code {id}}: deletes a workflow, 409 while an execution runs. */
   public static final String ENGINE_WORKFLOW_DELETE = PREFIX + "engine.workflow.delete";
 
+  /**
+   * Consumed by the engine. {@code {workflow_id}}: the workflow's schedule {@code {workflow_id, cron,
+   * time_zone, enabled, next_run_at, updated_by, updated_at}} ({@code cron} null when none is set); 404
+   * for an unknown workflow.
+   */
+  public static final String ENGINE_SCHEDULE_GET = PREFIX + "engine.schedule.get";
+
+  /**
+   * Consumed by the engine. {@code {workflow_id, cron, time_zone?, enabled?, updated_by}}: sets the
+   * workflow's schedule (a 5-field Unix cron expression in an IANA time zone, default UTC);
+   * {@code enabled: false} keeps it but starts nothing. Replies as {@link #ENGINE_SCHEDULE_GET};
+   * fails 400 naming {@code cron} or {@code time_zone}, 404 for an unknown workflow.
+   */
+  public static final String ENGINE_SCHEDULE_PUT = PREFIX + "engine.schedule.put";
+
   /** Consumed by the engine. {@code {workflow_id, started_by}}: starts an execution, replies {@code {id}}. */
   public static final String ENGINE_EXECUTION_START = PREFIX + "engine.execution.start";
 

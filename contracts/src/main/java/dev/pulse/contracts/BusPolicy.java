@@ -25,6 +25,7 @@ public final class BusPolicy {
       Addresses.ENGINE_WORKFLOW_CREATE, ADMINS,
       Addresses.ENGINE_WORKFLOW_UPDATE, ADMINS,
       Addresses.ENGINE_WORKFLOW_DELETE, ADMINS,
+      Addresses.ENGINE_SCHEDULE_PUT, ADMINS,
       Addresses.ENGINE_EXECUTION_START, USERS,
       Addresses.ENGINE_EXECUTION_RESPOND, USERS,
       Addresses.ENGINE_EXECUTION_CANCEL, USERS,

@@ -54,6 +54,16 @@ public final class EngineClient extends BusClient {
     return request(Addresses.ENGINE_WORKFLOW_DELETE, new JsonObject().put("id", id), WHAT);
   }
 
+  /** A workflow's schedule ({@code cron} null when none is set); 404 for an unknown workflow. */
+  public Future<JsonObject> getSchedule(String workflowId) {
+    return request(Addresses.ENGINE_SCHEDULE_GET, new JsonObject().put("workflow_id", workflowId), WHAT);
+  }
+
+  /** Sets a workflow's schedule {@code {workflow_id, cron, time_zone?, enabled?, updated_by}}. */
+  public Future<JsonObject> putSchedule(JsonObject schedule) {
+    return request(Addresses.ENGINE_SCHEDULE_PUT, schedule, WHAT);
+  }
+
   /** Starts an execution; yields {@code {id}}. */
   public Future<JsonObject> startExecution(JsonObject request) {
     return request(Addresses.ENGINE_EXECUTION_START, request, WHAT);

@@ -27,10 +27,11 @@ import io.vertx.core.json.JsonObject;
  * @param retentionDays RETENTION_DAYS (90): ended executions, finished direct commands and audit rows
  *     older than this many days are deleted; 0 keeps everything
  * @param retentionCheckMs RETENTION_CHECK_MS (3600000): how often old rows are looked for
+ * @param schedulerTickMs SCHEDULER_TICK_MS (1000): how often a node looks for due workflow schedules
  */
 public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long renewMs, long claimMs,
     long reconcileMs, long resultGraceMs, long conditionBudgetMs, DispatchSigner dispatchSigner,
-    int retentionDays, long retentionCheckMs) {
+    int retentionDays, long retentionCheckMs, long schedulerTickMs) {
 
   /** Reads and checks the keys; fails with a {@link ConfigException} naming the bad one. */
   public static EngineConfig from(JsonObject json) {
@@ -53,6 +54,7 @@ public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long re
             "the Ed25519 key commands are signed with (the launcher loads it from DATA_DIR/secrets)"),
             "DISPATCH_PRIVATE_KEY")),
         config.integer("RETENTION_DAYS", 90, 0, 36_500),
-        config.number("RETENTION_CHECK_MS", 3_600_000, 1_000, 604_800_000));
+        config.number("RETENTION_CHECK_MS", 3_600_000, 1_000, 604_800_000),
+        config.number("SCHEDULER_TICK_MS", 1_000, 10, 60_000));
   }
 }

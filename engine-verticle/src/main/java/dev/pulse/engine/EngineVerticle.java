@@ -17,6 +17,9 @@ import dev.pulse.engine.run.ResultInbox;
 import dev.pulse.engine.run.Runner;
 import dev.pulse.engine.run.RunnerFactory;
 import dev.pulse.engine.run.WorkflowService;
+import dev.pulse.engine.schedule.ScheduleService;
+import dev.pulse.engine.schedule.ScheduleStore;
+import dev.pulse.engine.schedule.Scheduler;
 import dev.pulse.engine.store.CommandStore;
 import dev.pulse.engine.store.ExecutionStore;
 import dev.pulse.engine.store.WorkflowStore;
@@ -27,6 +30,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +50,7 @@ public class EngineVerticle extends VerticleBase {
   private static final long RETENTION_FIRST_MS = 60_000;
 
   private final String node = UUID.randomUUID().toString();
+  private final Clock clock;
   private final List<MessageConsumer<JsonObject>> listeners = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
   private EngineConfig settings;
@@ -53,6 +58,16 @@ public class EngineVerticle extends VerticleBase {
   private BusEndpoint endpoint;
   private Runner runner;
   private Retention retention;
+
+  /** An engine on the system clock. */
+  public EngineVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  /** An engine whose schedules read the time from {@code clock} (tests move it). */
+  public EngineVerticle(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   public Future<?> start() {
@@ -79,6 +94,9 @@ public class EngineVerticle extends VerticleBase {
         new BusClient(bus, settings.busTimeoutMs(), new BusClient.Grant(grants, "engine " + node, BusPolicy.SERVER)));
     ResultInbox inbox = new ResultInbox(commands, runner, bus);
     retention = new Retention(pool, settings.retentionDays(), Retention.BATCH);
+    ScheduleStore schedules = new ScheduleStore(pool);
+    ScheduleService scheduleService = new ScheduleService(schedules, workflows, clock);
+    Scheduler scheduler = new Scheduler(schedules, executionService, clock, node);
 
     endpoint = new BusEndpoint(bus)
         .guard(grants, BusPolicy.ENGINE)
@@ -89,6 +107,8 @@ public class EngineVerticle extends VerticleBase {
         .on(Addresses.ENGINE_WORKFLOW_GET, workflowService::get)
         .on(Addresses.ENGINE_WORKFLOW_UPDATE, workflowService::update)
         .on(Addresses.ENGINE_WORKFLOW_DELETE, workflowService::delete)
+        .on(Addresses.ENGINE_SCHEDULE_GET, scheduleService::get)
+        .on(Addresses.ENGINE_SCHEDULE_PUT, scheduleService::put)
         .on(Addresses.ENGINE_EXECUTION_START, executionService::start)
         .on(Addresses.ENGINE_EXECUTION_LIST, executionService::list)
         .on(Addresses.ENGINE_EXECUTION_GET, executionService::get)
@@ -112,6 +132,7 @@ public class EngineVerticle extends VerticleBase {
       timers.add(vertx.setPeriodic(settings.renewMs(), tick -> runner.renew()));
       timers.add(vertx.setPeriodic(settings.claimMs(), tick -> runner.scan()));
       timers.add(vertx.setPeriodic(settings.reconcileMs(), tick -> runner.reconcile()));
+      timers.add(vertx.setPeriodic(settings.schedulerTickMs(), tick -> scheduler.tick()));
       if (settings.retentionDays() > 0) {
         // The first pass a minute after start, not a whole period: a node restarted more often
         // than RETENTION_CHECK_MS would otherwise never prune.

@@ -38,7 +38,8 @@ public final class Migrations {
   /** Every migration, in order. Append; never edit a released one. */
   public static final List<Migration> ALL = List.of(
       new Migration(1, "seed tables and PULSE's own", "pulse/db/V1__base.sql"),
-      new Migration(2, "indexes for retention", "pulse/db/V2__retention.sql"));
+      new Migration(2, "indexes for retention", "pulse/db/V2__retention.sql"),
+      new Migration(3, "workflow schedules", "pulse/db/V3__schedules.sql"));
 
   private Migrations() {
   }

@@ -69,9 +69,9 @@ class MigrationUpgradeTest {
     pool.query("INSERT INTO audit_log (actor, action, target_type, target_id) VALUES ('admin', 'workflow.create',"
         + " 'workflow', 'w1')").execute().await();
 
-    assertEquals(List.of(2), Migrations.apply(pool).await());
+    assertEquals(List.of(2, 3), Migrations.apply(pool).await());
 
-    assertEquals(List.of(1, 2), versions());
+    assertEquals(List.of(1, 2, 3), versions());
     assertEquals(List.of("commands.idx_cmd_direct_ended", "executions.idx_exec_ended"), indexes());
     assertEquals("deploy", scalar("SELECT name FROM workflows WHERE id = 'w1'"));
     assertEquals("completed", scalar("SELECT status FROM executions WHERE id = 'e1'"));
@@ -83,7 +83,7 @@ class MigrationUpgradeTest {
   void applyingAgainChangesNothing() {
     Migrations.apply(pool).await();
     assertTrue(Migrations.apply(pool).await().isEmpty());
-    assertEquals(List.of(1, 2), versions());
+    assertEquals(List.of(1, 2, 3), versions());
   }
 
   @Test
