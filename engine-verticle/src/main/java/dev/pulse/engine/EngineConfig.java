@@ -28,10 +28,12 @@ import io.vertx.core.json.JsonObject;
  *     older than this many days are deleted; 0 keeps everything
  * @param retentionCheckMs RETENTION_CHECK_MS (3600000): how often old rows are looked for
  * @param schedulerTickMs SCHEDULER_TICK_MS (1000): how often a node looks for due workflow schedules
+ * @param publicUrl PUBLIC_URL (http://localhost:8080): the dashboard's address, for links in notifications
+ * @param notifyTimeoutMs NOTIFY_TIMEOUT_MS (5000): how long one notification webhook may take
  */
 public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long renewMs, long claimMs,
     long reconcileMs, long resultGraceMs, long conditionBudgetMs, DispatchSigner dispatchSigner,
-    int retentionDays, long retentionCheckMs, long schedulerTickMs) {
+    int retentionDays, long retentionCheckMs, long schedulerTickMs, String publicUrl, long notifyTimeoutMs) {
 
   /** Reads and checks the keys; fails with a {@link ConfigException} naming the bad one. */
   public static EngineConfig from(JsonObject json) {
@@ -55,6 +57,15 @@ public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long re
             "DISPATCH_PRIVATE_KEY")),
         config.integer("RETENTION_DAYS", 90, 0, 36_500),
         config.number("RETENTION_CHECK_MS", 3_600_000, 1_000, 604_800_000),
-        config.number("SCHEDULER_TICK_MS", 1_000, 10, 60_000));
+        config.number("SCHEDULER_TICK_MS", 1_000, 10, 60_000),
+        publicUrl(config.string("PUBLIC_URL", "http://localhost:8080")),
+        config.number("NOTIFY_TIMEOUT_MS", 5_000, 100, 120_000));
+  }
+
+  private static String publicUrl(String url) {
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new ConfigException("PUBLIC_URL must be the dashboard's http:// or https:// address, got '" + url + "'");
+    }
+    return url;
   }
 }

@@ -11,6 +11,7 @@ import dev.pulse.contracts.signing.BusGrants;
 import dev.pulse.engine.condition.RhinoConditions;
 import dev.pulse.engine.decide.Decider;
 import dev.pulse.engine.definition.DefinitionValidator;
+import dev.pulse.engine.notify.Notifier;
 import dev.pulse.engine.retention.Retention;
 import dev.pulse.engine.run.ExecutionService;
 import dev.pulse.engine.run.ResultInbox;
@@ -57,6 +58,7 @@ public class EngineVerticle extends VerticleBase {
   private Pool pool;
   private BusEndpoint endpoint;
   private Runner runner;
+  private Notifier notifier;
   private Retention retention;
 
   /** An engine on the system clock. */
@@ -83,9 +85,10 @@ public class EngineVerticle extends VerticleBase {
     CommandStore commands = new CommandStore(pool);
     RhinoConditions conditions = new RhinoConditions(settings.conditionBudgetMs());
     Decider decider = new Decider(conditions, () -> UUID.randomUUID().toString(), settings.resultGraceMs());
+    notifier = new Notifier(vertx, executions, settings.publicUrl(), settings.notifyTimeoutMs());
     runner = RunnerFactory.create(vertx, node, decider, executions, commands,
         new RegistryClient(bus, settings.busTimeoutMs()),
-        new WorkerClient(bus, settings.busTimeoutMs(), settings.dispatchSigner()));
+        new WorkerClient(bus, settings.busTimeoutMs(), settings.dispatchSigner()), notifier);
     WorkflowService workflowService = new WorkflowService(workflows,
         new DefinitionValidator(conditions::parseError), bus);
     BusGrants grants = settings.dispatchSigner().grants();
@@ -165,6 +168,7 @@ public class EngineVerticle extends VerticleBase {
         .onFailure(failure -> LOG.warn("Engine node {} could not release its executions: {}", node,
             failure.toString()))
         .otherwiseEmpty()
+        .eventually(() -> notifier.close())
         .eventually(() -> pool.close());
   }
 

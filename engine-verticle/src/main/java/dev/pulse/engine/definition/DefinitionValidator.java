@@ -3,6 +3,7 @@ package dev.pulse.engine.definition;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.engine.model.StepType;
+import dev.pulse.engine.notify.Webhooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ public final class DefinitionValidator {
     for (int i = 0; i < array.size(); i++) {
       step("steps[" + i + "]", array.getValue(i), params, outputs, problems);
     }
+    notify(object.getValue("notify"), problems);
     Object onFailure = object.getValue("onFailure");
     if (onFailure != null) {
       if (!(onFailure instanceof JsonArray handlers) || handlers.isEmpty()) {
@@ -83,6 +85,36 @@ public final class DefinitionValidator {
       }
     }
     return problems;
+  }
+
+  /** {@code notify: [{url, on?: [completed|failed|cancelled|prompt], format?: generic|slack|discord}]}. */
+  private static void notify(Object value, List<Problem> problems) {
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof JsonArray hooks)) {
+      problems.add(new Problem("notify", "notify must be an array of webhooks: [{url, on?, format?}]"));
+      return;
+    }
+    for (int i = 0; i < hooks.size(); i++) {
+      String where = "notify[" + i + "]";
+      if (!(hooks.getValue(i) instanceof JsonObject hook)) {
+        problems.add(new Problem(where, "a webhook must be an object: {url, on?, format?}"));
+        continue;
+      }
+      if (!(hook.getValue("url") instanceof String url) || !(url.startsWith("http://") || url.startsWith("https://"))) {
+        problems.add(new Problem(where + ".url", "url must be an http:// or https:// address"));
+      }
+      Object on = hook.getValue("on");
+      if (on != null && (!(on instanceof JsonArray events) || events.isEmpty()
+          || !events.stream().allMatch(Webhooks.ALL_EVENTS::contains))) {
+        problems.add(new Problem(where + ".on", "on must list some of completed, failed, cancelled, prompt"));
+      }
+      Object format = hook.getValue("format");
+      if (format != null && !Webhooks.FORMATS.contains(format)) {
+        problems.add(new Problem(where + ".format", "format must be generic, slack or discord"));
+      }
+    }
   }
 
   /** {@code params: {name: {type: string|number|boolean, required?, default?, description?}}}; yields the names. */

@@ -76,6 +76,7 @@ final class Driver {
     state = decision.state();
     runner.effects().perform(this, decision.actions());
     runner.metrics().observe(decision.actions());
+    runner.notifier().observe(decision.actions());
     schedule();
     if (state.status().terminal()) {
       runner.finished(this);

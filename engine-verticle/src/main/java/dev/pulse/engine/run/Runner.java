@@ -14,6 +14,7 @@ import dev.pulse.engine.decide.Decider;
 import dev.pulse.engine.decide.Decision;
 import dev.pulse.engine.decide.Event;
 import dev.pulse.engine.decide.Rejected;
+import dev.pulse.engine.notify.Notifier;
 import dev.pulse.engine.definition.StepParser;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.Step;
@@ -53,12 +54,14 @@ public final class Runner {
   private final Map<String, Driver> drivers = new HashMap<>();
   private final Map<String, Future<Driver>> loading = new HashMap<>();
   private final EngineMetrics metrics;
+  private final Notifier notifier;
   private boolean scanning;
   private boolean closing;
 
   /** A runner for engine node {@code node}. */
   Runner(Vertx vertx, String node, Decider decider, ExecutionStore executions, CommandStore commands,
-      RegistryClient registry, Effects effects) {
+      RegistryClient registry, Effects effects, Notifier notifier) {
+    this.notifier = notifier;
     this.vertx = vertx;
     this.node = node;
     this.decider = decider;
@@ -71,6 +74,10 @@ public final class Runner {
 
   EngineMetrics metrics() {
     return metrics;
+  }
+
+  Notifier notifier() {
+    return notifier;
   }
 
   Vertx vertx() {

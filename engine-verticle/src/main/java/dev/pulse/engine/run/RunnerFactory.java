@@ -3,6 +3,7 @@ package dev.pulse.engine.run;
 import dev.pulse.contracts.RegistryClient;
 import dev.pulse.contracts.WorkerClient;
 import dev.pulse.engine.decide.Decider;
+import dev.pulse.engine.notify.Notifier;
 import dev.pulse.engine.store.CommandStore;
 import dev.pulse.engine.store.ExecutionStore;
 import io.vertx.core.Vertx;
@@ -14,8 +15,8 @@ public final class RunnerFactory {
   }
 
   public static Runner create(Vertx vertx, String node, Decider decider, ExecutionStore executions,
-      CommandStore commands, RegistryClient registry, WorkerClient workers) {
+      CommandStore commands, RegistryClient registry, WorkerClient workers, Notifier notifier) {
     Effects effects = new Effects(vertx.eventBus(), registry, workers, commands);
-    return new Runner(vertx, node, decider, executions, commands, registry, effects);
+    return new Runner(vertx, node, decider, executions, commands, registry, effects, notifier);
   }
 }
