@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The PULSE benchmark (see bench/README.md):
-#   bench/run.sh [--quick] [--jfr] [--only s1,s2,s3,s4,s5] [--cluster-config FILE] [--rebuild]
+#   bench/run.sh [--quick] [--jfr] [--only s1,s2,s3,s4,s5,s6] [--cluster-config FILE] [--rebuild]
 # Builds PULSE if its jars are missing (or with --rebuild), builds the benchmark and its Node
 # clients, then starts PULSE on 127.0.0.1 and runs the scenarios. Prints a table; writes
 # bench/target/results.json. Everything it starts is stopped when it ends.
@@ -22,7 +22,7 @@ for arg in "$@"; do
     --rebuild) rebuild=1 ;;
     --quick|--jfr) args+=("$arg") ;;
     --only) args+=("$arg") ;;
-    s[1-5]*) args+=("$arg") ;;
+    s[1-6]*) args+=("$arg") ;;
     -h|--help) sed -n '2,6p' "$script"; exit 0 ;;
     *) echo "bench/run.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac

@@ -8,6 +8,7 @@ const ADDRESSES = {
   workflow: 'pulse.events.workflow',
   execution: 'pulse.events.execution',
   output: 'pulse.events.output',
+  command: 'pulse.events.command',
 };
 
 const listeners = new Map();

@@ -5,6 +5,41 @@ import { h } from '../dom.js';
 const MAX_CHARS = 200_000;
 const MAX_NODES = 4_000;
 
+// One animation frame writes the chunks of every pane on the page, then scrolls the panes on
+// screen that follow their output. Reading a pane's scroll position after another pane's write
+// forces a layout of the whole page per pane: with 200 hosts streaming that took most of the main
+// thread. Panes off screen are not laid out at all (content-visibility in styles.css) and are
+// scrolled when they come into view.
+const dirty = new Set();
+const toScroll = new Set();
+let frame = 0;
+
+function schedule(pane) {
+  if (pane) dirty.add(pane);
+  if (!frame) frame = requestAnimationFrame(flushAll);
+}
+
+function flushAll() {
+  frame = 0;
+  for (const pane of dirty) if (pane.write() && pane.follow && pane.onScreen) toScroll.add(pane);
+  dirty.clear();
+  for (const pane of toScroll) pane.pre.scrollTop = pane.pre.scrollHeight;
+  toScroll.clear();
+}
+
+const byElement = new WeakMap();
+const watcher = typeof IntersectionObserver === 'function' ? new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    const pane = byElement.get(entry.target);
+    if (!pane) continue;
+    pane.onScreen = entry.isIntersecting;
+    if (pane.onScreen && pane.follow) {
+      toScroll.add(pane);
+      schedule();
+    }
+  }
+}) : null;
+
 export class OutputPane {
   /** label: heading text; data: data-* attributes for tests (worker, step, command). */
   constructor({ label, data = {}, empty = 'No output yet.' }) {
@@ -19,7 +54,16 @@ export class OutputPane {
     this.nodes = [];
     this.chars = 0;
     this.pending = [];
-    this.frame = 0;
+    // Whether the view sticks to the newest output: true until the reader scrolls up.
+    this.follow = true;
+    this.pre.addEventListener('scroll', () => {
+      this.follow = this.pre.scrollTop + this.pre.clientHeight >= this.pre.scrollHeight - 24;
+    }, { passive: true });
+    this.onScreen = !watcher;
+    if (watcher) {
+      byElement.set(this.el, this);
+      watcher.observe(this.el);
+    }
     this.nextSeq = 0;
     this.seen = new Set();
     this.gap = false;
@@ -54,7 +98,7 @@ export class OutputPane {
   append(stream, text) {
     if (!text) return;
     this.pending.push([stream === 'stderr' ? 'stderr' : 'stdout', String(text)]);
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    schedule(this);
   }
 
   /** Shows the stored final output instead of whatever arrived live. */
@@ -64,12 +108,11 @@ export class OutputPane {
     if (stderr) this.append('stderr', stderr);
     this.gap = false;
     this.live = true;
-    this.flush();
   }
 
   clear() {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    dirty.delete(this);
+    toScroll.delete(this);
     this.pending = [];
     this.nodes = [];
     this.chars = 0;
@@ -77,16 +120,22 @@ export class OutputPane {
     this.pre.replaceChildren(this.emptyText);
   }
 
+  /** Stops watching the pane; call when it leaves the page for good. */
+  dispose() {
+    dirty.delete(this);
+    toScroll.delete(this);
+    if (watcher) watcher.unobserve(this.el);
+  }
+
   setStatus(text, kind) {
     this.status.textContent = text || '';
     this.status.className = `output-status ${kind ? `output-status-${kind}` : ''}`;
   }
 
-  flush() {
-    this.frame = 0;
-    if (this.pending.length === 0) return;
+  /** Puts the pending chunks into the DOM (no layout read); yields whether there were any. */
+  write() {
+    if (this.pending.length === 0) return false;
     const pre = this.pre;
-    const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 24;
     if (this.emptyText.parentNode) this.emptyText.remove();
     const fragment = document.createDocumentFragment();
     for (const [stream, text] of this.pending) {
@@ -98,7 +147,7 @@ export class OutputPane {
     this.pending = [];
     pre.append(fragment);
     this.trim();
-    if (atBottom) pre.scrollTop = pre.scrollHeight;
+    return true;
   }
 
   trim() {

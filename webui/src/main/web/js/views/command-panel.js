@@ -1,8 +1,9 @@
-// Runs one command on one worker now and shows its output as it streams in.
-// Direct commands announce no end event, so the stored result is fetched once whenever
-// something suggests it is there: output went quiet, the worker sent a heartbeat, or the user asks.
+// Runs one command on one worker now and shows its output as it streams in, and its end when the
+// registry announces it stored (command_finished). The stored result is read over REST only when
+// that cannot be trusted to be whole: live output may have missed something, the connection
+// (re)opened while the command ran, or the user asks.
 import { api } from '../api.js';
-import { h, uid, debounce } from '../dom.js';
+import { h, uid } from '../dom.js';
 import { duration } from '../format.js';
 import { OutputPane } from '../components/output-pane.js';
 
@@ -11,6 +12,9 @@ export class CommandPanel {
     this.worker = worker;
     this.commandId = null;
     this.done = true;
+    // Events for this worker that arrive while the run request is on its way, before its reply
+    // names the command: a quick command can end before the reply is read.
+    this.early = null;
     const inputId = uid('command');
     const timeoutId = uid('timeout');
     this.input = h('input', { id: inputId, type: 'text', required: true, autocomplete: 'off', spellcheck: 'false', placeholder: 'uname -a', dataset: { testid: 'command-input' } });
@@ -25,7 +29,6 @@ export class CommandPanel {
       this.runButton);
     this.el = h('div', { class: 'command-panel', dataset: { testid: 'command-panel' } },
       this.form, h('div', { class: 'command-result' }, this.statusLine, this.checkButton), this.pane.el);
-    this.checkSoon = debounce(() => this.check(), 1000);
   }
 
   focus() {
@@ -42,6 +45,10 @@ export class CommandPanel {
     this.runButton.disabled = true;
     this.pane.clear();
     this.pane.setStatus('');
+    this.commandId = null;
+    this.done = true;
+    this.early = [];
+    delete this.statusLine.dataset.source;
     try {
       const reply = await api.runCommand(this.worker.id, command, seconds > 0 ? Math.round(seconds * 1000) : undefined);
       this.commandId = reply.command_id;
@@ -50,24 +57,43 @@ export class CommandPanel {
       this.say(`Running… (command ${this.commandId})`, 'running');
       this.pane.setStatus('running', 'running');
       this.checkButton.hidden = false;
-      this.checkSoon();
+      const early = this.early;
+      this.early = null;
+      for (const event of early || []) {
+        if (event.type === 'command_finished') this.finished(event);
+        else this.output(event);
+      }
     } catch (e) {
+      this.early = null;
       this.say(`Could not run the command: ${e.message}`, 'error');
     } finally {
       this.runButton.disabled = false;
     }
   }
 
-  /** A live output event; only this panel's command is taken. */
+  /** A live output event of this worker; only this panel's command is taken. */
   output(event) {
-    if (!this.commandId || event.command_id !== this.commandId) return;
+    if (this.hold(event) || !this.commandId || event.command_id !== this.commandId) return;
     this.pane.chunk(event);
-    if (!this.done) this.checkSoon();
   }
 
-  /** The worker sent a heartbeat: a good moment to look for the result. */
-  heartbeat() {
-    if (!this.done) this.checkSoon();
+  /** The registry stored the end of a command of this worker (command_finished). */
+  finished(event) {
+    if (this.hold(event) || this.done || event.command_id !== this.commandId) return;
+    // The event carries no output: if the live output may lack something, show the stored one.
+    if (this.pane.incomplete()) this.check();
+    else this.finish({ result: event }, 'event');
+  }
+
+  /** The connection (re)opened: the end may have been announced while it was down. */
+  connectionOpened() {
+    if (!this.done) this.check();
+  }
+
+  hold(event) {
+    if (!this.early) return false;
+    if (this.early.length < 10_000) this.early.push(event);
+    return true;
   }
 
   async check() {
@@ -75,16 +101,18 @@ export class CommandPanel {
     const id = this.commandId;
     try {
       const command = await api.command(id);
-      if (id !== this.commandId || !command || !command.result || command.status === 'dispatched') return;
-      this.finish(command);
+      if (id !== this.commandId || this.done || !command || !command.result || command.status === 'dispatched') return;
+      this.finish(command, 'fetch');
     } catch (e) {
       this.say(`Could not read the command's result: ${e.message}`, 'error');
     }
   }
 
-  finish(command) {
+  /** Shows the end; source (event or fetch) is kept on the status line for tests. */
+  finish(command, source) {
     const result = command.result || {};
     this.done = true;
+    this.statusLine.dataset.source = source;
     this.checkButton.hidden = true;
     if (this.pane.incomplete()) this.pane.replaceWith(result.stdout || '', result.stderr || '');
     const took = typeof result.duration === 'number' ? ` in ${duration(result.duration)}` : '';
@@ -112,7 +140,8 @@ export class CommandPanel {
   }
 
   destroy() {
-    this.checkSoon.cancel();
+    this.early = null;
+    this.pane.dispose();
   }
 }
 

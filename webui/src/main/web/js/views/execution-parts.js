@@ -1,5 +1,5 @@
 // Drawing the pieces of one execution: summary, prompt card, step timeline, host × step grid, log.
-import { h, badge } from '../dom.js';
+import { h, append, badge } from '../dom.js';
 import { dateTime, duration, time, toDate, words } from '../format.js';
 
 const STEP_WORDS = { completed: 'done', running: 'running', pending: 'pending', skipped: 'skipped', failed: 'failed' };
@@ -117,13 +117,24 @@ function cellText(target) {
   return words(target.status);
 }
 
-export function log(execution) {
+/** The execution's log; its lines are built only while it is open (hundreds on a large fan-out). */
+export function log(execution, { open = false, onToggle } = {}) {
   if (execution.logs.length === 0) return null;
-  return h('details', { class: 'card log', dataset: { testid: 'execution-log' } },
-    h('summary', {}, `Log (${execution.logs.length} entries)`),
-    h('ol', { class: 'log-lines' }, execution.logs.map((entry) => h('li', {},
+  const lines = h('ol', { class: 'log-lines' });
+  const el = h('details', { class: 'card log', open, dataset: { testid: 'execution-log' } },
+    h('summary', {}, `Log (${execution.logs.length} entries)`), lines);
+  const fill = () => {
+    if (lines.firstChild) return;
+    append(lines, execution.logs.map((entry) => h('li', {},
       h('time', { class: 'muted' }, time(entry.at || entry.timestamp || entry.time)), ' ',
-      entry.message || entry.event || JSON.stringify(entry)))));
+      entry.message || entry.event || JSON.stringify(entry))));
+  };
+  el.addEventListener('toggle', () => {
+    if (el.open) fill();
+    if (onToggle) onToggle(el.open);
+  });
+  if (open) fill();
+  return el;
 }
 
 function fact(term, value) {

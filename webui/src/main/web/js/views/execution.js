@@ -9,6 +9,8 @@ import { OutputPane } from '../components/output-pane.js';
 import { readExecution } from './execution-model.js';
 import * as parts from './execution-parts.js';
 
+const byName = new Intl.Collator();
+
 export function mountExecution(root, { id }) {
   const title = h('h1', { dataset: { testid: 'execution-title' } }, 'Execution');
   const summarySlot = h('div');
@@ -32,6 +34,7 @@ export function mountExecution(root, { id }) {
   let promptKey = null;
   let promptParts = null;
   let cancelArmed = false;
+  let logOpen = false;
   const sections = new Map();
   const panes = new Map();
   const workerNames = new Map();
@@ -54,7 +57,7 @@ export function mountExecution(root, { id }) {
     replace(timelineSlot, parts.timeline(execution));
     replace(gridSlot, parts.grid(execution, { onSelect: select }) || h('p', { class: 'muted' }, 'This workflow has no execute steps.'));
     syncOutputs();
-    replace(logSlot, parts.log(execution));
+    replace(logSlot, parts.log(execution, { open: logOpen, onToggle: (open) => { logOpen = open; } }));
   }
 
   function renderPrompt() {
@@ -132,11 +135,18 @@ export function mountExecution(root, { id }) {
     return existing;
   }
 
-  /** Keeps a step's panes in worker-name order, like the grid's rows. */
+  /** Keeps a step's panes in worker-name order, like the grid's rows (binary search: 200 hosts arrive at once). */
   function place(body, el) {
-    const next = [...body.children].find((other) => other !== el
-      && String(other.dataset.worker).localeCompare(el.dataset.worker) > 0);
-    body.insertBefore(el, next || null);
+    const others = [...body.children].filter((other) => other !== el);
+    const name = String(el.dataset.worker);
+    let low = 0;
+    let high = others.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (byName.compare(String(others[middle].dataset.worker), name) > 0) high = middle;
+      else low = middle + 1;
+    }
+    body.insertBefore(el, others[low] || null);
   }
 
   function syncOutputs() {
@@ -208,5 +218,6 @@ export function mountExecution(root, { id }) {
   return () => {
     offs.forEach((off) => off());
     reload.cancel();
+    panes.forEach((p) => p.dispose());
   };
 }

@@ -113,8 +113,12 @@ export class WorkerCard {
     if (this.panel) this.panel.output(event);
   }
 
-  heartbeatSeen() {
-    if (this.panel) this.panel.heartbeat();
+  commandFinished(event) {
+    if (this.panel) this.panel.finished(event);
+  }
+
+  connectionOpened() {
+    if (this.panel) this.panel.connectionOpened();
   }
 
   destroy() {

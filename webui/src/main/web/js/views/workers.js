@@ -59,7 +59,11 @@ export function mountWorkers(root, { isAdmin }) {
   }
 
   const offs = [
-    live.on('open', load),
+    live.on('open', () => {
+      load();
+      // Events sent while the connection was down are gone; running commands read their result.
+      cards.forEach((card) => card.connectionOpened());
+    }),
     live.on('worker_metrics', (event) => {
       const card = cards.get(event.worker_id);
       if (!card) {
@@ -68,7 +72,6 @@ export function mountWorkers(root, { isAdmin }) {
       }
       // metrics-history recorded the sample already; the card only redraws.
       card.update({ id: event.worker_id, name: event.name, status: event.status, last_heartbeat: event.last_heartbeat, metadata: event.metadata });
-      card.heartbeatSeen();
       summarize();
     }),
     live.on('worker_update', (event) => {
@@ -85,8 +88,9 @@ export function mountWorkers(root, { isAdmin }) {
       summarize();
     }),
     live.on('output', (event) => {
-      if (!event.execution_id) cards.forEach((card) => card.output(event));
+      if (!event.execution_id) cards.get(event.worker_id)?.output(event);
     }),
+    live.on('command', (event) => cards.get(event.worker_id)?.commandFinished(event)),
   ];
   const ticker = setInterval(() => cards.forEach((card) => card.tick()), 5000);
   load();

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PULSE benchmark (issue 7): starts PULSE for real, runs S1–S5 against it through the public
+ * The PULSE benchmark (issue 7): starts PULSE for real, runs S1–S6 against it through the public
  * API, measures each scenario's raw machine limit in the same run, prints a table and writes
  * {@code bench/target/results.json}. Started by {@code bench/run.sh [--quick] [--jfr] [--only s1,s3]}.
  */
@@ -29,7 +29,7 @@ public final class Bench {
     List<String> list = Arrays.asList(args);
     Profile profile = list.contains("--quick") ? Profile.quick() : Profile.full();
     boolean jfr = list.contains("--jfr");
-    Set<String> only = new HashSet<>(List.of("s1", "s2", "s3", "s4", "s5"));
+    Set<String> only = new HashSet<>(List.of("s1", "s2", "s3", "s4", "s5", "s6"));
     int at = list.indexOf("--only");
     if (at >= 0 && at + 1 < list.size()) {
       only = new HashSet<>(Arrays.asList(list.get(at + 1).toLowerCase().split(",")));
@@ -83,6 +83,9 @@ public final class Bench {
       if (only.contains("s5")) {
         double rate = Double.isNaN(peak[0]) ? 20 : Math.max(1, peak[0] / 2);
         results.put("s5", scenario("S5", profiler, () -> Dashboards.run(fleet, meter, shared, rate, profile, benchDir)));
+      }
+      if (only.contains("s6")) {
+        results.put("s6", scenario("S6", profiler, () -> ChattyDashboard.run(fleet, executions, profile, jfr)));
       }
     } finally {
       results.put("load_average_at_end", Machine.loadAverage());

@@ -20,18 +20,19 @@ import java.util.List;
  * @param dashboardClients S5 bridge clients
  * @param dashboardProcesses S5 Node processes sharing them
  * @param dashboardMs S5 window (S2's half-rate load runs meanwhile)
+ * @param chattyRuns S6 executions watched in the browser
  */
 record Profile(String name, long preheatMs, List<Integer> fanOutSizes, int fanOutRuns, int fanOutWarmup, int concurrency, long warmupMs,
     long peakMs, long halfMs, long rawRateMs, int longRuns, long idleMs, int dashboardClients, int dashboardProcesses,
-    long dashboardMs) {
+    long dashboardMs, int chattyRuns) {
 
   static Profile full() {
     return new Profile("full", 60_000, List.of(1, 10, 50, 200), 20, 3, 16, 10_000, 30_000, 30_000, 10_000, 3, 60_000, 500, 4,
-        30_000);
+        30_000, 3);
   }
 
   static Profile quick() {
     return new Profile("quick", 25_000, List.of(1, 10, 50, 200), 5, 1, 16, 5_000, 10_000, 10_000, 5_000, 1, 15_000, 500, 4,
-        10_000);
+        10_000, 1);
   }
 }

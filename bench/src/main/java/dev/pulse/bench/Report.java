@@ -21,6 +21,7 @@ final class Report {
     report.s3(results.getJsonObject("s3"));
     report.s4(results.getJsonObject("s4"));
     report.s5(results.getJsonObject("s5"));
+    report.s6(results.getJsonObject("s6"));
     return report.render();
   }
 
@@ -91,6 +92,22 @@ final class Report {
         "", "", "p99 ≤ 100 ms", met(s5.getBoolean("met")));
     row("S5 deliveries missing", s5.getLong("deliveries_missing") + " of " + s5.getLong("deliveries_expected"), "",
         "", "0", "");
+  }
+
+  private void s6(JsonObject s6) {
+    if (failed("S6 dashboard, chatty output", s6)) {
+      return;
+    }
+    JsonObject lag = s6.getJsonObject("timer_lag");
+    JsonObject frames = s6.getJsonObject("frames");
+    row("S6 dashboard on " + s6.getInteger("hosts") + " chatty hosts, timer lag p95 / max",
+        ms(lag, "p95_ms") + " / " + ms(lag, "max_ms") + " ms", "", "", "p95 ≤ 200 ms", met(s6.getBoolean("met")));
+    row("S6 frame interval p95 / max", ms(frames, "p95_ms") + " / " + ms(frames, "max_ms") + " ms", "", "", "", "");
+    row("S6 long tasks: count, total, longest", s6.getInteger("long_tasks") + ", "
+        + num(s6.getDouble("long_task_total_ms")) + " ms, " + num(s6.getDouble("long_task_max_ms")) + " ms",
+        "", "", "", "");
+    row("S6 DOM nodes at the end; panes with all output", s6.getInteger("dom_nodes") + "; "
+        + s6.getInteger("panes_with_last_line") + " of " + s6.getInteger("output_panes"), "", "", "", "");
   }
 
   private boolean failed(String name, JsonObject scenario) {

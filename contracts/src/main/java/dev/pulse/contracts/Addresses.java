@@ -211,4 +211,14 @@ public final class Addresses {
    * stored chunk by chunk; the final {@link CommandResult} carries the capped output.
    */
   public static final String EVENT_OUTPUT = EVENTS_PREFIX + "output";
+
+  /**
+   * Published by the registry when it stores the end of a direct command, the worker's real result
+   * or its own {@code worker_lost}/{@code worker_unreachable}/{@code worker_refused} marker:
+   * {@link CommandFinished} ({@code command_finished}), once per stored change, never for an
+   * ignored duplicate. Watched by the dashboard's command panel; the stored result stays at
+   * {@link #REGISTRY_COMMAND_GET}. Not on {@link #EVENT_OUTPUT}: its consumers take every message
+   * there for an {@link OutputChunk}.
+   */
+  public static final String EVENT_COMMAND = EVENTS_PREFIX + "command";
 }

@@ -99,6 +99,11 @@ class DashboardBrowserTest {
               + " && [...pre.querySelectorAll('.stderr')].some(s => s.textContent.includes('oops')); })()");
       browser.until("the panel reports the exit code", "document.querySelector("
           + "'[data-worker-name=alpha] [data-testid=command-status]')?.textContent.startsWith('Exit code 0')");
+      assertEquals("event", browser.js("return document.querySelector("
+          + "'[data-worker-name=alpha] [data-testid=command-status]').dataset.source"),
+          "the end came with the registry's command_finished event");
+      assertEquals(0L, browser.js("return performance.getEntriesByType('resource')"
+          + ".filter(e => e.name.includes('/api/commands/')).length"), "no REST read of the command was needed");
       browser.screenshot("workers");
 
       input.clear();

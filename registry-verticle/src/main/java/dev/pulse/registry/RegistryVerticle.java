@@ -45,7 +45,7 @@ public class RegistryVerticle extends VerticleBase {
     pool = Database.pool(vertx, settings.db(), "pulse-db-registry");
     Fleet fleet = new Fleet();
     WorkerClient workers = new WorkerClient(vertx.eventBus(), settings.busTimeoutMs(), settings.dispatchSigner());
-    DirectCommands commands = new DirectCommands(fleet, pool, workers);
+    DirectCommands commands = new DirectCommands(fleet, pool, workers, vertx.eventBus());
     LocalWorkflows workflows = new LocalWorkflows(fleet, pool, workers);
     registry = new WorkerRegistry(settings, pool, fleet, vertx.eventBus(), workers, commands::workerLost);
     return registry.load()

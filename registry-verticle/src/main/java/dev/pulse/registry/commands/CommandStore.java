@@ -7,7 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The direct commands' rows in the {@code commands} table ({@code execution_id IS NULL}). */
 final class CommandStore {
@@ -22,6 +25,14 @@ final class CommandStore {
    */
   private static final String OPEN = "execution_id IS NULL AND (status = 'dispatched' OR (status = 'failed'"
       + " AND JSON_VALUE(result, '$.error') IN ('" + String.join("', '", DirectCommands.MARKERS) + "')))";
+
+  /** A local workflow run's {@code command} column is its summary (see {@link LocalWorkflows#summary}). */
+  private static final String WAITING = "SELECT command_id, worker_id, worker_name, JSON_VALID(command) = 1"
+      + " AND JSON_VALUE(command, '$.type') = 'execute_workflow' AS workflow FROM commands";
+
+  /** A direct command or local workflow run, by owner. */
+  record Waiting(String commandId, String workerId, String workerName, boolean workflow) {
+  }
 
   private final Pool pool;
 
@@ -65,26 +76,43 @@ final class CommandStore {
         .recover(Database::unavailable);
   }
 
-  /** Fails every waiting direct command of one worker with the marker (its command_id filled in). */
-  Future<Integer> markWorkerLost(String workerId, JsonObject marker) {
-    return pool.preparedQuery("UPDATE commands SET status = 'failed', completed_at = NOW(3),"
-            + " result = JSON_SET(?, '$.command_id', command_id)"
-            + " WHERE worker_id = ? AND execution_id IS NULL AND status = 'dispatched'")
-        .execute(Tuple.of(marker.encode(), workerId))
-        .map(rows -> rows.rowCount())
+  /** The direct commands and local workflow runs of one worker that still wait for a result. */
+  Future<List<Waiting>> waitingOn(String workerId) {
+    return pool.preparedQuery(WAITING + " WHERE worker_id = ? AND execution_id IS NULL AND status = 'dispatched'")
+        .execute(Tuple.of(workerId))
+        .map(CommandStore::waiting)
         .recover(Database::unavailable);
   }
 
-  /** At start: fails the waiting direct commands of workers that are offline, revoked or gone. */
-  Future<Integer> markOrphansLost(JsonObject marker) {
-    return pool.preparedQuery("UPDATE commands c LEFT JOIN workers w ON w.id = c.worker_id"
-            + " SET c.status = 'failed', c.completed_at = NOW(3),"
-            + " c.result = JSON_SET(?, '$.command_id', c.command_id, '$.worker_id', c.worker_id)"
+  /** At start: the waiting direct commands and local workflow runs of workers that are offline, revoked or gone. */
+  Future<List<Waiting>> orphans() {
+    return pool.preparedQuery(WAITING + " c LEFT JOIN workers w ON w.id = c.worker_id"
             + " WHERE c.execution_id IS NULL AND c.status = 'dispatched'"
             + " AND (w.id IS NULL OR w.status IN ('offline', 'revoked'))")
-        .execute(Tuple.of(marker.encode()))
-        .map(rows -> rows.rowCount())
+        .execute()
+        .map(CommandStore::waiting)
         .recover(Database::unavailable);
+  }
+
+  /** Who a direct command or local workflow run belongs to, or null when there is no such row. */
+  Future<Waiting> owner(String commandId) {
+    return pool.preparedQuery(WAITING + " WHERE command_id = ? AND execution_id IS NULL")
+        .execute(Tuple.of(commandId))
+        .map(rows -> {
+          List<Waiting> found = waiting(rows);
+          return found.isEmpty() ? null : found.get(0);
+        })
+        .recover(Database::unavailable);
+  }
+
+  private static List<Waiting> waiting(RowSet<Row> rows) {
+    List<Waiting> found = new ArrayList<>();
+    for (Row row : rows) {
+      Integer workflow = row.getInteger("workflow");
+      found.add(new Waiting(row.getString("command_id"), row.getString("worker_id"), row.getString("worker_name"),
+          workflow != null && workflow == 1));
+    }
+    return found;
   }
 
   /** One direct command in its reply form, or null. */

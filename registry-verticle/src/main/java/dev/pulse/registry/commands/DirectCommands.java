@@ -7,6 +7,7 @@ import static dev.pulse.contracts.LogKeys.withIds;
 
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.contracts.CommandFinished;
 import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
@@ -15,6 +16,7 @@ import dev.pulse.registry.workers.Fleet;
 import dev.pulse.registry.workers.Worker;
 import dev.pulse.registry.workers.WorkerStatus;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * stores a marker result carrying one of {@link #MARKERS}; a real result arriving later
  * replaces the marker once, because what the worker reports actually happened while the marker
  * is only the registry's guess (a worker that dropped off the network may well have run it).
+ * Every stored end, real or marker, is announced as {@code command_finished} on
+ * {@link Addresses#EVENT_COMMAND}; ignored duplicates are not.
  */
 public final class DirectCommands {
 
@@ -53,11 +57,13 @@ public final class DirectCommands {
   private final Fleet fleet;
   private final CommandStore store;
   private final WorkerClient workers;
+  private final EventBus bus;
 
-  public DirectCommands(Fleet fleet, Pool pool, WorkerClient workers) {
+  public DirectCommands(Fleet fleet, Pool pool, WorkerClient workers, EventBus bus) {
     this.fleet = fleet;
     this.store = new CommandStore(pool);
     this.workers = workers;
+    this.bus = bus;
   }
 
   /** {@code REGISTRY_COMMAND}: replies at once with {@code {command_id, worker_id, worker_name, status}}. */
@@ -135,6 +141,7 @@ public final class DirectCommands {
             .log("Result for command {} ignored: already has one, or not a direct command", result.commandId());
         return new JsonObject().put("ok", true).put("duplicate", true);
       }
+      announceStored(result);
       return new JsonObject().put("ok", true);
     });
   }
@@ -143,8 +150,9 @@ public final class DirectCommands {
   public void workerLost(Worker worker) {
     String what = WorkerStatus.OFFLINE.equals(worker.status()) ? "went offline"
         : WorkerStatus.REVOKED.equals(worker.status()) ? "was revoked" : "was deleted";
-    store.markWorkerLost(worker.id(), marker(null, worker.id(), WORKER_LOST,
-            "worker '" + worker.name() + "' " + what + " before reporting a result"))
+    String message = "worker '" + worker.name() + "' " + what + " before reporting a result";
+    store.waitingOn(worker.id())
+        .compose(waiting -> failAll(waiting, message))
         .onSuccess(count -> {
           if (count > 0) {
             LOG.atInfo().addKeyValue(WORKER_ID, worker.id()).addKeyValue(WORKER_NAME, worker.name())
@@ -158,7 +166,8 @@ public final class DirectCommands {
 
   /** At start: fails the waiting commands of workers that are offline or were deleted meanwhile. */
   public Future<Void> failOrphans() {
-    return store.markOrphansLost(marker(null, null, WORKER_LOST, "the worker was lost while the registry was down"))
+    return store.orphans()
+        .compose(waiting -> failAll(waiting, "the worker was lost while the registry was down"))
         .onSuccess(count -> {
           if (count > 0) {
             LOG.info("{} direct command(s) of lost workers failed", count);
@@ -172,27 +181,58 @@ public final class DirectCommands {
         .onSuccess(reply -> {
           if (Boolean.FALSE.equals(reply.getValue("accepted"))) {
             String reason = reply.getString("reason", reply.getString("error", "no reason given"));
-            failDispatch(dispatch, WORKER_REFUSED, "worker '" + worker.name() + "' refused the command: " + reason);
+            failDispatch(dispatch, worker, WORKER_REFUSED,
+                "worker '" + worker.name() + "' refused the command: " + reason);
           }
         })
         .onFailure(failure -> {
           // The worker answers a dispatch it will not run (draining 409, queue full 429) with a failure.
           boolean refused = failure instanceof PulseException pulse && pulse.status() != ErrorCodes.UNAVAILABLE;
-          failDispatch(dispatch, refused ? WORKER_REFUSED : WORKER_UNREACHABLE, refused
+          failDispatch(dispatch, worker, refused ? WORKER_REFUSED : WORKER_UNREACHABLE, refused
               ? "worker '" + worker.name() + "' refused the command: " + failure.getMessage() : failure.getMessage());
         });
   }
 
-  private void failDispatch(CommandDispatch dispatch, String error, String message) {
+  private void failDispatch(CommandDispatch dispatch, Worker worker, String error, String message) {
     withIds(LOG.atWarn(), dispatch).log("Direct command {} failed before running: {}", dispatch.commandId(), message);
-    store.markFailed(dispatch.commandId(), marker(dispatch.commandId(), dispatch.workerId(), error, message))
+    markFailed(new CommandStore.Waiting(dispatch.commandId(), worker.id(), worker.name(), false), error, message)
         .onFailure(failure -> withIds(LOG.atWarn(), dispatch)
             .log("Could not mark direct command {} failed: {}", dispatch.commandId(), failure.getMessage()));
   }
 
-  private static JsonObject marker(String commandId, String workerId, String error, String message) {
-    return new CommandResult(commandId, null, -1, workerId, false, -1, "", "", 0, false, false, error,
-        System.currentTimeMillis()).toJson().put("message", message);
+  /** Marks each command lost, one by one so that only those still waiting count and are announced. */
+  private Future<Integer> failAll(List<CommandStore.Waiting> waiting, String message) {
+    List<Future<Boolean>> marked = waiting.stream().map(command -> markFailed(command, WORKER_LOST, message))
+        .toList();
+    return Future.all(marked).map(all -> (int) marked.stream().filter(Future::result).count());
+  }
+
+  /** Stores a marker result unless the command has a result already; announces it when it counted. */
+  private Future<Boolean> markFailed(CommandStore.Waiting command, String error, String message) {
+    CommandResult marker = new CommandResult(command.commandId(), null, -1, command.workerId(), false, -1, "", "",
+        0, false, false, error, System.currentTimeMillis());
+    return store.markFailed(command.commandId(), marker.toJson().put("message", message))
+        .andThen(done -> {
+          if (done.succeeded() && done.result() && !command.workflow()) {
+            announce(CommandFinished.of(marker, command.workerId(), command.workerName()));
+          }
+        });
+  }
+
+  /** A real result was stored: announces it under the command's own worker (the row's, not the sender's). */
+  private void announceStored(CommandResult result) {
+    store.owner(result.commandId())
+        .onSuccess(owner -> {
+          if (owner != null && !owner.workflow()) {
+            announce(CommandFinished.of(result, owner.workerId(), owner.workerName()));
+          }
+        })
+        .onFailure(failure -> LOG.warn("Stored the result of direct command {} but could not announce it: {}",
+            result.commandId(), failure.getMessage()));
+  }
+
+  private void announce(CommandFinished finished) {
+    bus.publish(Addresses.EVENT_COMMAND, finished.toJson());
   }
 
   private static long timeout(Object value) {
