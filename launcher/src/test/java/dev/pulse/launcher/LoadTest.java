@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * 1,000 executions started as fast as the API takes them, spread over 20 workers in another JVM
  * with MAX_CONCURRENT_TASKS 5: every one completes, none is lost, none runs twice (each command
- * appends a line to its worker's ledger file, which must end with exactly one line per execution).
+ * appends a line to its worker's ledger file, which must end with exactly one line per execution),
+ * and the server's heap after a full collection ends where it started (within 64 MiB).
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LoadTest {
@@ -39,6 +40,7 @@ class LoadTest {
   private static final Logger LOG = LoggerFactory.getLogger(LoadTest.class);
   private static final int EXECUTIONS = 1000;
   private static final int WORKERS = 20;
+  private static final long HEAP_GROWTH_LIMIT = 64L << 20;
 
   @Test
   void thousandExecutionsOnTwentyWorkersAllCompleteExactlyOnce() throws Exception {
@@ -65,6 +67,7 @@ class LoadTest {
                 .put("command", "echo \"$$\" >> " + ledger + "." + i))))));
       }
 
+      long heapBefore = heapAfterGc();
       long began = System.nanoTime();
       ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
       ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -89,9 +92,14 @@ class LoadTest {
         long open = seen.values().stream().filter(s -> !s.equals("completed") && !s.equals("failed")).count();
         return seen.size() == EXECUTIONS && open == 0 ? seen : null;
       });
-      LOG.info("{} executions accepted in {} ms, all ended {} ms after the first; server heap used {} MiB",
-          EXECUTIONS, (accepted - began) / 1_000_000, (System.nanoTime() - began) / 1_000_000,
-          (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+      long ended = System.nanoTime();
+      long heapAfter = heapAfterGc();
+      LOG.info("{} executions accepted in {} ms, all ended {} ms after the first; server heap after a full GC {} MiB"
+              + " before the load, {} MiB after it", EXECUTIONS, (accepted - began) / 1_000_000,
+          (ended - began) / 1_000_000, heapBefore >> 20, heapAfter >> 20);
+      // nothing per execution stays in memory once it ended (a leak of 64 KiB each would show)
+      assertTrue(heapAfter - heapBefore < HEAP_GROWTH_LIMIT, "server heap grew from " + (heapBefore >> 20)
+          + " to " + (heapAfter >> 20) + " MiB");
       assertEquals(EXECUTIONS, statuses.values().stream().filter("completed"::equals).count(), "all completed");
       String duplicates = duplicateCommands(server, db);
       for (int i = 1; i <= WORKERS; i++) {
@@ -103,6 +111,15 @@ class LoadTest {
     } finally {
       server.close();
     }
+  }
+
+  /** Heap in use in this JVM (the server's) after a full collection. */
+  private static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 2; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /** Executions with more than one command row, for the failure message. */

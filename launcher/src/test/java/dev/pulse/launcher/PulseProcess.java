@@ -95,6 +95,49 @@ final class PulseProcess implements AutoCloseable {
         "worker", "--instances", String.valueOf(instances));
   }
 
+  /**
+   * A server node with {@code roles} (comma-separated) in its own JVM, joining the cluster and the
+   * database of {@code server} (an in-process node's merged settings: cluster name, database,
+   * enrolment and dispatch keys are taken from them). Its DATA_DIR is {@code dir}.
+   *
+   * @param extra more settings (PORT for the API role, ...)
+   */
+  static PulseProcess serverNode(Path dir, Path log, JsonObject server, String roles, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>();
+    // Every server node holds the cluster's dispatch key pair: engines and registries sign with it,
+    // API nodes derive their bus grants from it.
+    List<String> keys = List.of("CLUSTER_NAME", "WORKER_API_KEY", "HEARTBEAT_INTERVAL",
+        "OFFLINE_AFTER_MISSED", "BUS_TIMEOUT_MS", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD",
+        "SECRET_KEY", "DISPATCH_PRIVATE_KEY", "DISPATCH_PUBLIC_KEY");
+    for (String key : keys) {
+      Object value = server.getValue(key);
+      if (value != null) {
+        env.put(key, String.valueOf(value));
+      }
+    }
+    env.putAll(Map.of("CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1", "EVENTBUS_HOST", "127.0.0.1",
+        "HOST", "127.0.0.1", "DATA_DIR", dir.toString()));
+    env.putAll(extra);
+    return start(dir, log, env, "server", "--roles", roles);
+  }
+
+  /**
+   * Waits for a line of the log matching {@code pattern} and yields its first group; fails at
+   * once if the process exits first.
+   */
+  String awaitLog(java.util.regex.Pattern pattern, Duration limit) {
+    return Await.until(limit, "'" + pattern + "' in " + log, () -> {
+      java.util.regex.Matcher matcher = pattern.matcher(log());
+      if (matcher.find()) {
+        return matcher.groupCount() > 0 ? matcher.group(1) : matcher.group();
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("PULSE exited with " + process.exitValue() + ": " + log());
+      }
+      return null;
+    });
+  }
+
   /** Waits until {@code GET /health} on the port answers 200. */
   void awaitHealthy(int port, Duration limit) {
     try (Http http = new Http(port)) {
