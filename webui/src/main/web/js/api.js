@@ -100,6 +100,7 @@ export const api = {
   startExecution: (workflowId) => call('POST', '/api/executions', { workflow_id: workflowId }),
   respond: (id, response) => call('POST', `/api/executions/${enc(id)}/respond`, { response }),
   cancel: (id) => call('POST', `/api/executions/${enc(id)}/cancel`),
+  resume: (id) => call('POST', `/api/executions/${enc(id)}/resume`),
 };
 
 /** Lists may come bare or wrapped ({workers:[...]}); the dashboard takes either. */

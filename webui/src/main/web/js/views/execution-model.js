@@ -43,6 +43,7 @@ function host(raw) {
     duration: first(result.duration, raw.duration),
     timedOut: Boolean(first(result.timed_out, result.timedOut, raw.timed_out, false)),
     error: first(result.error, raw.error, null),
+    attempt: Number(first(raw.attempt, 1)),
   };
 }
 
@@ -69,6 +70,7 @@ function step(index, definition, state) {
     error: first(s.error, null),
     response: first(s.response, null),
     respondedBy: first(s.responded_by, s.respondedBy, null),
+    onFailure: Boolean(s.on_failure),
     hosts,
   };
 }
@@ -76,7 +78,10 @@ function step(index, definition, state) {
 function prompt(raw, state, steps, status) {
   const given = object(raw.prompt) || object(raw.pending_prompt) || object(state.prompt) || object(state.pending_prompt);
   if (given && (given.message || given.options)) {
-    return { message: given.message || '', options: list(given.options), step: first(given.step, given.step_index, null) };
+    return {
+      message: given.message || '', options: list(given.options), step: first(given.step, given.step_index, null),
+      required: Number(first(given.required, 1)), votes: list(given.votes), approvers: object(given.approvers),
+    };
   }
   if (status !== 'waiting_for_input') return null;
   const waiting = steps.find((s) => s.type === 'prompt' && s.status === 'running');

@@ -4,7 +4,7 @@ import { dateTime, duration, time, toDate, words } from '../format.js';
 
 const STEP_WORDS = { completed: 'done', running: 'running', pending: 'pending', skipped: 'skipped', failed: 'failed' };
 
-export function summary(execution, { onCancel }) {
+export function summary(execution, { onCancel, onResume }) {
   const started = toDate(execution.startedAt);
   const ended = toDate(execution.completedAt);
   const facts = h('dl', { class: 'facts facts-inline' },
@@ -16,8 +16,13 @@ export function summary(execution, { onCancel }) {
     ended && started ? fact('Took', duration(ended.getTime() - started.getTime())) : null);
   const cancel = execution.terminal ? null
     : h('button', { type: 'button', class: 'danger', dataset: { testid: 'execution-cancel' }, onclick: onCancel }, 'Cancel execution');
+  const resume = execution.status === 'failed'
+    ? h('button', { type: 'button', class: 'primary', dataset: { testid: 'execution-resume' }, onclick: onResume,
+      title: 'Run the failed step again and go on from there' }, 'Resume from the failed step')
+    : null;
+  const action = cancel || resume;
   return h('section', { class: 'card execution-summary', 'aria-label': 'Execution summary' },
-    facts, cancel ? h('div', { class: 'card-actions' }, cancel) : null, result(execution));
+    facts, action ? h('div', { class: 'card-actions' }, action) : null, result(execution));
 }
 
 function result(execution) {
@@ -48,9 +53,24 @@ export function promptCard(prompt, { onAnswer }) {
     el: h('section', { class: 'card prompt-card', role: 'region', 'aria-label': 'Waiting for your answer', dataset: { testid: 'prompt-card' } },
       h('h2', {}, 'Waiting for your answer'),
       h('p', { class: 'prompt-message', dataset: { testid: 'prompt-message' } }, prompt.message),
+      approvalNote(prompt),
       h('div', { class: 'prompt-options' }, buttons.length ? buttons : h('p', { class: 'muted' }, 'This prompt has no options.')),
       error),
   };
+}
+
+/** Who may answer and how many answers are in, for prompts that need approvers or a quorum. */
+function approvalNote(prompt) {
+  const who = prompt.approvers ? [...(prompt.approvers.groups || []).map((g) => `group ${g}`),
+    ...(prompt.approvers.users || [])] : [];
+  if (prompt.required <= 1 && who.length === 0) return null;
+  const parts = [];
+  if (who.length) parts.push(`Answered by ${who.join(', ')}`);
+  if (prompt.required > 1) {
+    const votes = prompt.votes.map((v) => `${v.by}: ${v.response}`).join(', ');
+    parts.push(`${prompt.votes.length} of ${prompt.required} matching answers needed so far${votes ? ` (${votes})` : ''}`);
+  }
+  return h('p', { class: 'muted small-text', dataset: { testid: 'prompt-approval' } }, parts.join(' · '));
 }
 
 export function timeline(execution) {
@@ -62,7 +82,8 @@ export function timeline(execution) {
       h('div', { class: 'timeline-body' },
         h('div', { class: 'timeline-title' },
           h('strong', {}, `${s.index + 1}. ${s.name}`), ' ',
-          h('span', { class: `badge badge-${s.status}`, dataset: { testid: 'step-status' } }, label)),
+          h('span', { class: `badge badge-${s.status}`, dataset: { testid: 'step-status' } }, label),
+          s.onFailure ? [' ', h('span', { class: 'badge', dataset: { testid: 'step-on-failure' } }, 'on failure')] : null),
         h('div', { class: 'muted small-text' }, stepDetail(s)),
         s.condition ? h('div', { class: 'small-text' }, 'Runs only if ', h('code', {}, s.condition)) : null,
         s.response ? h('div', { class: 'small-text', dataset: { testid: 'step-response' } },
@@ -110,7 +131,13 @@ export function grid(execution, { onSelect }) {
 }
 
 function cellText(target) {
+  const text = cellStatus(target);
+  return target.attempt > 1 ? `${text} · attempt ${target.attempt}` : text;
+}
+
+function cellStatus(target) {
   if (target.status === 'running') return 'running';
+  if (target.status === 'retrying') return 'failed, retrying';
   if (target.timedOut) return 'timed out';
   if (target.error && (target.exitCode === undefined || target.exitCode === -1)) return 'failed';
   if (typeof target.exitCode === 'number') return `${target.status === 'completed' ? 'done' : 'failed'} (exit ${target.exitCode})`;

@@ -52,7 +52,7 @@ export function mountExecution(root, { id }) {
   function render() {
     title.textContent = execution.workflowName;
     document.title = `${execution.workflowName} · PULSE`;
-    replace(summarySlot, parts.summary(execution, { onCancel: cancel }));
+    replace(summarySlot, parts.summary(execution, { onCancel: cancel, onResume: resume }));
     renderPrompt();
     replace(timelineSlot, parts.timeline(execution));
     replace(gridSlot, parts.grid(execution, { onSelect: select }) || h('p', { class: 'muted' }, 'This workflow has no execute steps.'));
@@ -101,6 +101,18 @@ export function mountExecution(root, { id }) {
     } catch (e) {
       button.disabled = false;
       showError('Could not cancel the execution', e);
+    }
+  }
+
+  async function resume(event) {
+    const button = event.currentTarget;
+    button.disabled = true;
+    try {
+      await api.resume(id);
+      await load();
+    } catch (e) {
+      button.disabled = false;
+      showError('Could not resume the execution', e);
     }
   }
 

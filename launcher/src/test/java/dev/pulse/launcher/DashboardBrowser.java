@@ -102,7 +102,9 @@ final class DashboardBrowser implements AutoCloseable {
   }
 
   <T> T await(String what, ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, PATIENCE).withMessage(what).until(condition);
+    // Live events re-render parts of the page: an element found a moment ago may be replaced.
+    return new WebDriverWait(driver, PATIENCE).withMessage(what)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
   }
 
   WebElement element(String css) {

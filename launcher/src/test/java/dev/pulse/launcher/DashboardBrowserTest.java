@@ -3,6 +3,7 @@ package dev.pulse.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pulse.testkit.Await;
 import dev.pulse.testkit.Http;
 import dev.pulse.testkit.TestDatabase;
 import io.vertx.core.json.JsonArray;
@@ -10,7 +11,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -289,6 +292,48 @@ class DashboardBrowserTest {
       browser.until("the worker is back", heartbeat);
       String before = (String) browser.js("return " + heartbeat);
       browser.until("its heartbeats arrive live again", heartbeat + " !== arguments[0]", before);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aFailedRunShowsItsRetriesAndRollbackAndResumesFromTheBrowser() throws Exception {
+    Path marker = dataDir.resolve("flaky-" + UUID.randomUUID());
+    Path gate = dataDir.resolve("gate-" + UUID.randomUUID());
+    JsonObject definition = new JsonObject()
+        .put("steps", new JsonArray()
+            .add(new JsonObject().put("name", "Flaky").put("type", "execute").put("targets", new JsonArray().add("alpha"))
+                .put("command", "if mkdir '" + marker + "' 2>/dev/null; then exit 3; fi; echo ok")
+                .put("retry", new JsonObject().put("maxAttempts", 2).put("initialInterval", 200)))
+            .add(new JsonObject().put("name", "Gate").put("type", "execute").put("targets", new JsonArray().add("alpha"))
+                .put("command", "test -f '" + gate + "' || exit 4")))
+        .put("onFailure", new JsonArray().add(new JsonObject().put("name", "Roll back").put("type", "execute")
+            .put("targets", new JsonArray().add("alpha")).put("command", "echo rolled back")));
+    String id;
+    try (Http http = new Http(port)) {
+      Http.Response created = http.post("/api/workflows", new JsonObject().put("name", "Resumable")
+          .put("definition", definition).encode(), DASHBOARD);
+      assertEquals(201, created.status(), created.body());
+      Http.Response started = http.post("/api/executions", new JsonObject()
+          .put("workflow_id", created.json().getString("id")).encode(), DASHBOARD);
+      id = started.json().getString("id");
+      Await.until(Duration.ofSeconds(30), "the run to fail", () ->
+          "failed".equals(http.get("/api/executions/" + id, DASHBOARD).json().getString("status")) ? Boolean.TRUE : null);
+    }
+    try (DashboardBrowser browser = new DashboardBrowser(port, Map.of(), DESKTOP)) {
+      browser.open("#/executions/" + id);
+      browser.element("[data-testid=execution-result][data-status=failed]");
+      assertTrue(((String) browser.js("return document.querySelector("
+          + "'[data-testid=grid-cell][data-worker=alpha][data-step=\"0\"]').textContent")).contains("attempt 2"));
+      assertEquals(1L, browser.js("return document.querySelectorAll('[data-testid=step-on-failure]').length"));
+      browser.screenshot("execution-failed-with-rollback");
+
+      Files.createFile(gate);
+      // The view re-renders on live events; click whichever resume button is there now.
+      browser.until("the resume button clicked", "(() => { const b = document.querySelector("
+          + "'[data-testid=execution-resume]'); if (b && !b.disabled) { b.click(); return true; } return false; })()");
+      browser.element("[data-testid=execution-result][data-status=completed]");
+      assertTrue(browser.all("[data-testid=execution-resume]").isEmpty(), "a completed run offers no resume");
     }
   }
 
