@@ -25,6 +25,7 @@ import dev.pulse.worker.state.StateStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.MessageProducer;
 import io.vertx.core.json.JsonObject;
 import java.security.PublicKey;
 import java.util.List;
@@ -96,8 +97,10 @@ public class WorkerVerticle extends VerticleBase {
         config.resultRetryMaxMs());
     RunSettings run = new RunSettings(workerId, config.cwd(), config.outputCapBytes(),
         config.outputCapBytes() * LIVE_CAP_FACTOR, config.killGraceMs());
+    // a publisher, not publish(): its write future tells when a chunk is on the connection (see CommandRun)
+    MessageProducer<JsonObject> output = vertx.eventBus().publisher(Addresses.EVENT_OUTPUT);
     scheduler = new CommandScheduler(run, config.maxConcurrent(), config.queueSize(), vertx, context, processThreads,
-        chunk -> vertx.eventBus().publish(Addresses.EVENT_OUTPUT, chunk.toJson()), outbox::accepted, outbox::add, outbox::accepted, outbox::add);
+        chunk -> output.write(chunk.toJson()), outbox::accepted, outbox::add, outbox::accepted, outbox::add);
     outbox.restore(loaded.outbox()).forEach(scheduler::remember);
     // Results delivered before a restart: a replay of their still-valid signed dispatch is a duplicate.
     loaded.delivered().forEach(scheduler::remember);

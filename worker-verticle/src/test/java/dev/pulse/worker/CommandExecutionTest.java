@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.contracts.OutputChunk;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +109,23 @@ class CommandExecutionTest {
     assertEquals(true, result.getBoolean("live_output_capped"));
     int published = worker.streamed("c-5", "stdout").length() + worker.streamed("c-5", "stderr").length();
     assertTrue(published <= 4 * 1024 * 1024, "live chunks stop at 4x the cap, got " + published);
+  }
+
+  @Test
+  void floodedLiveOutputGoesOutWholeInBoundedChunks() {
+    await(worker.dispatch("c-8", "head -c 3000000 /dev/zero | tr '\\0' 'b'"));
+
+    JsonObject result = worker.result("c-8");
+    assertTrue(result.getBoolean("success"), result.getString("stderr"));
+    assertNull(result.getValue("live_output_capped"), "3 MB is within the live budget");
+    WorkerHarness.waitFor("all the live output", () -> worker.streamed("c-8", "stdout").length() == 3_000_000);
+    List<OutputChunk> sent = worker.chunks.stream().map(received -> OutputChunk.fromJson(received.body()))
+        .filter(chunk -> chunk.commandId().equals("c-8")).sorted(Comparator.comparingLong(OutputChunk::seq)).toList();
+    assertEquals(LongStream.range(0, sent.size()).boxed().toList(), sent.stream().map(OutputChunk::seq).toList(),
+        "no chunk lost or repeated");
+    assertTrue(sent.stream().allMatch(chunk -> chunk.data().length() <= 64 * 1024),
+        "no chunk over 64 KiB (a flood is sent a piece at a time)");
+    assertEquals("b".repeat(3_000_000), worker.streamed("c-8", "stdout"));
   }
 
   @Test

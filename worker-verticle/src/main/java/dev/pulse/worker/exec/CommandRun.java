@@ -15,13 +15,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One command from start to result. State lives on the worker's event loop; the process is started,
  * drained and killed on process threads, which hop back with {@code runOnContext}.
+ *
+ * <p>Live output goes out one chunk of at most {@link #CHUNK_CHARS} at a time, the next only once
+ * the bus has written the previous one: a pipe is read far faster than a connection drains, and
+ * megabytes queued on the connection to the server nodes would hold back everything else this
+ * worker JVM sends there, its heartbeats first. What is not sent yet waits in the pumps (bounded
+ * by the live budget); the result follows the last chunk.
  */
 final class CommandRun implements Stoppable {
 
@@ -30,6 +36,10 @@ final class CommandRun implements Stoppable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandRun.class);
   private static final long CHUNK_INTERVAL_MS = 100;
+  /** Live output per chunk at most (characters). */
+  private static final int CHUNK_CHARS = 64 * 1024;
+  /** How long a finished command waits for its live output to go out before dropping the rest. */
+  private static final long LIVE_DRAIN_MAX_MS = 10_000;
   /** How long output may still arrive after the shell exited (a background child may hold the pipe). */
   private static final long DRAIN_AFTER_EXIT_MS = 1000;
 
@@ -38,7 +48,7 @@ final class CommandRun implements Stoppable {
   private final Vertx vertx;
   private final Context context;
   private final ExecutorService threads;
-  private final Consumer<OutputChunk> chunks;
+  private final Function<OutputChunk, Future<Void>> chunks;
   private final Promise<Finished> outcome = Promise.promise();
   private final LiveBudget budget;
 
@@ -59,9 +69,19 @@ final class CommandRun implements Stoppable {
   private long timeoutTimer = -1;
   private long chunkTimer = -1;
   private long drainTimer = -1;
+  private long liveTimer = -1;
+  private boolean sending;
+  private boolean stderrTurn;
+  private boolean liveEnded;
+  private boolean liveDropped;
 
+  /**
+   * A run of {@code dispatch}, not started yet.
+   *
+   * @param chunks publishes a live chunk; its future completes once the bus has written it
+   */
   CommandRun(CommandDispatch dispatch, RunSettings settings, Vertx vertx, Context context, ExecutorService threads,
-      Consumer<OutputChunk> chunks) {
+      Function<OutputChunk, Future<Void>> chunks) {
     this.dispatch = dispatch;
     this.settings = settings;
     this.vertx = vertx;
@@ -193,39 +213,76 @@ final class CommandRun implements Stoppable {
     });
   }
 
+  /** Sends the next chunk of pending live output unless one is still being written. */
   private void flushChunks() {
-    if (finished || out == null) {
+    if (finished || out == null || sending) {
       return;
     }
-    publish(out);
-    publish(err);
+    OutputPump pump = nextPump();
+    if (pump == null) {
+      return;
+    }
+    sending = true;
+    chunks.apply(new OutputChunk(dispatch.commandId(), dispatch.executionId(), dispatch.stepIndex(),
+            settings.workerId(), pump.stream(), seq++, pump.takePending(CHUNK_CHARS)))
+        // Failed or not, the chunk is gone (NO_HANDLERS: nobody follows the output). The next one goes on a
+        // later turn of the event loop even when this write completed at once, as it does on the loop that
+        // owns the connection: a loop writing megabytes in one turn starves the heartbeats it also runs.
+        .onComplete(done -> context.runOnContext(v -> {
+          sending = false;
+          flushChunks();
+          maybeFinish();
+        }));
   }
 
-  private void publish(OutputPump pump) {
-    String data = pump.takePending();
-    if (!data.isEmpty()) {
-      chunks.accept(new OutputChunk(dispatch.commandId(), dispatch.executionId(), dispatch.stepIndex(),
-          settings.workerId(), pump.stream(), seq++, data));
-    }
+  /** The stream to send from next: stdout and stderr take turns while both have text. */
+  private OutputPump nextPump() {
+    OutputPump first = stderrTurn ? err : out;
+    OutputPump second = stderrTurn ? out : err;
+    OutputPump pump = first.hasPending() ? first : second.hasPending() ? second : null;
+    stderrTurn = pump == out;
+    return pump;
   }
 
   private void maybeFinish() {
     if (finished || !exited || (pumpsEnded < 2 && !drainExpired) || (killing && !killDone)) {
       return;
     }
-    flushChunks();
+    if (!liveEnded) {
+      // no more live text from here on; what the pumps hold still goes out before the result
+      liveEnded = true;
+      out.detach();
+      err.detach();
+    }
+    if (!liveDropped) {
+      flushChunks();
+      if (sending || out.hasPending() || err.hasPending()) {
+        if (liveTimer == -1) {
+          liveTimer = vertx.setTimer(LIVE_DRAIN_MAX_MS, id -> dropLive());
+        }
+        return;
+      }
+    }
     finished = true;
-    out.detach();
-    err.detach();
     vertx.cancelTimer(timeoutTimer);
     vertx.cancelTimer(chunkTimer);
     vertx.cancelTimer(drainTimer);
+    vertx.cancelTimer(liveTimer);
     long duration = TimeUnit.NANOSECONDS.toMillis(exitedNanos - startedNanos);
     boolean success = stopReason == StopReason.NONE && exitCode == 0;
     CommandResult result = new CommandResult(dispatch.commandId(), dispatch.executionId(), dispatch.stepIndex(),
         settings.workerId(), success, exitCode, out.capturedText(), err.capturedText(), duration,
         stopReason == StopReason.TIMEOUT, out.truncated() || err.truncated(), error(), System.currentTimeMillis());
-    outcome.complete(new Finished(dispatch, result, budget.exhausted()));
+    outcome.complete(new Finished(dispatch, result, budget.exhausted() || liveDropped));
+  }
+
+  /** The bus took too long for the rest of the live output: the result goes without it. */
+  private void dropLive() {
+    liveTimer = -1;
+    liveDropped = true;
+    withIds(LOG.atWarn(), dispatch).log("Live output of command {} was still not sent {} ms after it ended; the"
+        + " rest is dropped (the result keeps the capped output)", dispatch.commandId(), LIVE_DRAIN_MAX_MS);
+    maybeFinish();
   }
 
   private String error() {

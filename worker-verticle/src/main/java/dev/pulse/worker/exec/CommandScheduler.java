@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Admits commands and local workflows (a workflow is one task): at most {@code maxConcurrent} run, up
@@ -36,7 +37,7 @@ public final class CommandScheduler {
   private final Vertx vertx;
   private final Context context;
   private final ExecutorService threads;
-  private final Consumer<OutputChunk> chunks;
+  private final Function<OutputChunk, Future<Void>> chunks;
   private final Consumer<CommandDispatch> accepted;
   private final Consumer<Finished> finished;
   private final Consumer<WorkflowDispatch> workflowAccepted;
@@ -61,13 +62,14 @@ public final class CommandScheduler {
   /**
    * A scheduler.
    *
+   * @param chunks publishes a live output chunk; its future completes once the bus has written it
    * @param accepted told of every accepted dispatch (to journal it)
    * @param finished told of every result, exactly once per accepted command id
    * @param workflowAccepted told of every accepted local workflow (to journal it)
    * @param workflowFinished told of every workflow result, exactly once per accepted execution id
    */
   public CommandScheduler(RunSettings settings, int maxConcurrent, int queueSize, Vertx vertx, Context context,
-      ExecutorService threads, Consumer<OutputChunk> chunks, Consumer<CommandDispatch> accepted,
+      ExecutorService threads, Function<OutputChunk, Future<Void>> chunks, Consumer<CommandDispatch> accepted,
       Consumer<Finished> finished, Consumer<WorkflowDispatch> workflowAccepted,
       Consumer<WorkflowFinished> workflowFinished) {
     this.settings = settings;

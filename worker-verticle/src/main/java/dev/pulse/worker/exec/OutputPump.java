@@ -8,17 +8,19 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 /**
  * Drains one output stream of a process on its own thread until end of file, so the process never
  * blocks on a full pipe. It keeps the first {@code capBytes} for the result and decodes the rest
  * incrementally as UTF-8 (invalid bytes become U+FFFD; a character split across reads is carried
- * over) into a pending buffer that the command's event loop takes as live chunks.
+ * over) into pending text that the command's event loop takes as live chunks of bounded size, at
+ * the pace the bus takes them. The live budget bounds what can be pending.
  */
 final class OutputPump implements Runnable {
 
-  /** Pending live text beyond this many bytes asks for an early flush. */
-  static final int FLUSH_BYTES = 16 * 1024;
+  /** Pending live text beyond this many characters asks for an early flush. */
+  static final int FLUSH_CHARS = 16 * 1024;
 
   private static final int READ_SIZE = 8192;
 
@@ -44,8 +46,9 @@ final class OutputPump implements Runnable {
   private final ByteBuffer undecoded = ByteBuffer.allocate(READ_SIZE + 8);
   private final CharBuffer decoded = CharBuffer.allocate(READ_SIZE + 8);
 
-  private final StringBuilder pending = new StringBuilder();
-  private int pendingBytes;
+  /** Decoded pieces (one per read) in reading order: a slice copies at most one piece of what stays. */
+  private final ArrayDeque<String> pending = new ArrayDeque<>();
+  private int pendingChars;
   private boolean flushAsked;
   private volatile boolean detached;
 
@@ -100,7 +103,7 @@ final class OutputPump implements Runnable {
     undecoded.flip();
     decoder.decode(undecoded, decoded, false);
     undecoded.compact();
-    appendDecoded(length);
+    appendDecoded();
   }
 
   private void endLive() {
@@ -108,33 +111,64 @@ final class OutputPump implements Runnable {
     decoder.decode(undecoded, decoded, true);
     decoder.flush(decoded);
     undecoded.clear();
-    appendDecoded(0);
+    appendDecoded();
   }
 
-  private void appendDecoded(int bytes) {
+  private void appendDecoded() {
     decoded.flip();
+    String piece = decoded.toString();
+    decoded.clear();
+    if (piece.isEmpty()) {
+      return;
+    }
     boolean ask = false;
     synchronized (this) {
-      pending.append(decoded);
-      pendingBytes += bytes;
-      if (pendingBytes >= FLUSH_BYTES && !flushAsked) {
+      pending.addLast(piece);
+      pendingChars += piece.length();
+      if (pendingChars >= FLUSH_CHARS && !flushAsked) {
         flushAsked = true;
         ask = true;
       }
     }
-    decoded.clear();
     if (ask) {
       listener.flushWanted();
     }
   }
 
-  /** The live text read since the last call (possibly empty). */
-  synchronized String takePending() {
-    String text = pending.toString();
-    pending.setLength(0);
-    pendingBytes = 0;
+  /** Whether live text is waiting to be taken. */
+  synchronized boolean hasPending() {
+    return pendingChars > 0;
+  }
+
+  /** All the live text read since the last take (possibly empty). */
+  String takePending() {
+    return takePending(Integer.MAX_VALUE);
+  }
+
+  /**
+   * The oldest pending live text, at most {@code maxChars} (at least 2) characters; a surrogate
+   * pair is never split. The rest stays pending.
+   */
+  synchronized String takePending(int maxChars) {
+    StringBuilder text = new StringBuilder(Math.min(maxChars, pendingChars));
+    while (!pending.isEmpty() && text.length() < maxChars) {
+      String piece = pending.peekFirst();
+      int room = maxChars - text.length();
+      if (piece.length() <= room) {
+        text.append(pending.pollFirst());
+        continue;
+      }
+      int cut = Character.isHighSurrogate(piece.charAt(room - 1)) ? room - 1 : room;
+      if (cut > 0) {
+        text.append(piece, 0, cut);
+        pending.pollFirst();
+        pending.addFirst(piece.substring(cut));
+      }
+      break;
+    }
+    pendingChars -= text.length();
     flushAsked = false;
-    return text;
+    return text.toString();
   }
 
   /** Stops producing live text; the pump keeps draining the pipe. */

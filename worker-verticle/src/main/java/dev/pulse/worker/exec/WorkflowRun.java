@@ -13,7 +13,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One local workflow: its steps one after the other on this worker, with no bus in between, so a
@@ -28,7 +28,7 @@ final class WorkflowRun implements Stoppable {
   private final Vertx vertx;
   private final Context context;
   private final ExecutorService threads;
-  private final Consumer<OutputChunk> chunks;
+  private final Function<OutputChunk, Future<Void>> chunks;
   private final Promise<WorkflowFinished> outcome = Promise.promise();
   private final List<WorkflowResult.StepResult> done = new ArrayList<>();
 
@@ -37,7 +37,7 @@ final class WorkflowRun implements Stoppable {
   private CommandRun.StopReason stopReason = CommandRun.StopReason.NONE;
 
   WorkflowRun(WorkflowDispatch dispatch, RunSettings settings, Vertx vertx, Context context, ExecutorService threads,
-      Consumer<OutputChunk> chunks) {
+      Function<OutputChunk, Future<Void>> chunks) {
     this.dispatch = dispatch;
     this.settings = settings;
     this.vertx = vertx;

@@ -66,4 +66,37 @@ class OutputPumpTest {
     assertEquals(2048, pump.capturedText().length());
     assertEquals(100_000, pump.totalBytes());
   }
+
+  @Test
+  void pendingTextIsTakenInBoundedSlicesWithoutSplittingASurrogatePair() {
+    String text = "ab" + "\uD83D\uDE00" + "cd";
+    OutputPump pump = new OutputPump("stdout", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 1024,
+        new LiveBudget(1 << 20), listener);
+
+    pump.run();
+
+    assertEquals("ab", pump.takePending(3), "the emoji does not fit in 3 and is not cut in half");
+    assertEquals("\uD83D\uDE00c", pump.takePending(3));
+    assertTrue(pump.hasPending());
+    assertEquals("d", pump.takePending(3));
+    assertFalse(pump.hasPending());
+    assertEquals("", pump.takePending(3));
+  }
+
+  @Test
+  void slicesFollowReadingOrderAcrossReads() {
+    byte[] bytes = ("x".repeat(10_000) + "y".repeat(10_000)).getBytes(StandardCharsets.US_ASCII);
+    OutputPump pump = new OutputPump("stdout", new ByteArrayInputStream(bytes), 1024, new LiveBudget(1 << 20),
+        listener);
+
+    pump.run();
+
+    StringBuilder taken = new StringBuilder();
+    while (pump.hasPending()) {
+      String slice = pump.takePending(3000);
+      assertTrue(slice.length() <= 3000, "slice of " + slice.length());
+      taken.append(slice);
+    }
+    assertEquals("x".repeat(10_000) + "y".repeat(10_000), taken.toString());
+  }
 }
