@@ -97,7 +97,8 @@ export const api = {
     return call('GET', `/api/executions${suffix}`);
   },
   execution: (id) => call('GET', `/api/executions/${enc(id)}`),
-  startExecution: (workflowId) => call('POST', '/api/executions', { workflow_id: workflowId }),
+  startExecution: (workflowId, params) => call('POST', '/api/executions', params && Object.keys(params).length
+    ? { workflow_id: workflowId, params } : { workflow_id: workflowId }),
   respond: (id, response) => call('POST', `/api/executions/${enc(id)}/respond`, { response }),
   cancel: (id) => call('POST', `/api/executions/${enc(id)}/cancel`),
   resume: (id) => call('POST', `/api/executions/${enc(id)}/resume`),

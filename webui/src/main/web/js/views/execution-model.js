@@ -71,6 +71,13 @@ function step(index, definition, state) {
     response: first(s.response, null),
     respondedBy: first(s.responded_by, s.respondedBy, null),
     onFailure: Boolean(s.on_failure),
+    workflow: first(spec.workflow, null),
+    branches: list(spec.branches).map((b, i) => (b && b.name) || `Branch ${i + 1}`),
+    handlerSteps: list(spec.onFailure).length,
+    children: list(s.children).filter((c) => c && typeof c === 'object').map((c) => ({
+      key: String(first(c.key, '')), executionId: first(c.execution_id, c.executionId), status: String(first(c.status, 'pending')),
+      error: first(c.error, null),
+    })),
     hosts,
   };
 }
@@ -101,6 +108,7 @@ export function readExecution(raw) {
   return {
     id: first(e.id, e.execution_id),
     workflowId: e.workflow_id,
+    parentId: first(e.parent_execution_id, null),
     workflowName: first(e.workflow_name, e.workflow && e.workflow.name, state.workflow_name, 'Execution'),
     status,
     startedBy: first(e.started_by, state.started_by, null),

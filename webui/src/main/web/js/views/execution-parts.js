@@ -20,9 +20,14 @@ export function summary(execution, { onCancel, onResume }) {
     ? h('button', { type: 'button', class: 'primary', dataset: { testid: 'execution-resume' }, onclick: onResume,
       title: 'Run the failed step again and go on from there' }, 'Resume from the failed step')
     : null;
-  const action = cancel || resume;
+  // A branch, sub-workflow or onFailure run is resumed through the execution it belongs to.
+  const action = cancel || (execution.parentId ? null : resume);
+  const parent = execution.parentId
+    ? h('p', { class: 'small-text', dataset: { testid: 'execution-parent' } }, 'Runs for a step of ',
+      h('a', { href: `#/executions/${encodeURIComponent(execution.parentId)}` }, 'its parent execution'), '.')
+    : null;
   return h('section', { class: 'card execution-summary', 'aria-label': 'Execution summary' },
-    facts, action ? h('div', { class: 'card-actions' }, action) : null, result(execution));
+    facts, parent, action ? h('div', { class: 'card-actions' }, action) : null, result(execution));
 }
 
 function result(execution) {
@@ -88,7 +93,22 @@ export function timeline(execution) {
         s.condition ? h('div', { class: 'small-text' }, 'Runs only if ', h('code', {}, s.condition)) : null,
         s.response ? h('div', { class: 'small-text', dataset: { testid: 'step-response' } },
           `Answered “${s.response}”${s.respondedBy ? ` by ${s.respondedBy}` : ''}`) : null,
-        s.error ? h('div', { class: 'small-text error-text' }, s.error) : null));
+        s.error ? h('div', { class: 'small-text error-text' }, s.error) : null,
+        children(s)));
+  }));
+}
+
+const CHILD_WORDS = { completed: 'done', waiting_for_input: 'waiting for an answer' };
+
+/** The executions a step started: its branches, the workflow it runs, its onFailure steps; each a link. */
+function children(s) {
+  if (s.children.length === 0) return null;
+  return h('ul', { class: 'step-children', dataset: { testid: 'step-children' } }, s.children.map((c) => {
+    const what = c.key === 'onFailure' ? 'onFailure steps' : (s.type === 'workflow' ? 'workflow run' : `branch ${c.key}`);
+    return h('li', { dataset: { testid: 'step-child', key: c.key, status: c.status } },
+      h('a', { href: `#/executions/${encodeURIComponent(c.executionId)}` }, what), ' ',
+      h('span', { class: `badge badge-${c.status}` }, CHILD_WORDS[c.status] || words(c.status)),
+      c.error ? h('span', { class: 'small-text error-text' }, ` ${c.error}`) : null);
   }));
 }
 
@@ -98,6 +118,9 @@ function stepDetail(s) {
   if (s.type === 'execute' && s.targets.length) parts.push(`on ${s.targets.join(', ')}`);
   if (s.type === 'wait' && typeof s.duration === 'number') parts.push(`for ${duration(s.duration)}`);
   if (s.type === 'prompt' && s.message) parts.push(s.message);
+  if (s.type === 'parallel' && s.branches.length) parts.push(`${s.branches.length} branches at once: ${s.branches.join(', ')}`);
+  if (s.type === 'workflow' && s.workflow) parts.push(`runs workflow ${s.workflow}`);
+  if (s.handlerSteps) parts.push(`${s.handlerSteps} onFailure step${s.handlerSteps === 1 ? '' : 's'} if it fails`);
   const started = toDate(s.startedAt);
   const finished = toDate(s.finishedAt);
   if (started) parts.push(`started ${time(s.startedAt)}`);

@@ -40,6 +40,25 @@ export const TEMPLATES = [
       ],
     },
   },
+  {
+    id: 'parallel-with-rollback',
+    name: 'Two tiers at once, with a rollback',
+    description: 'Two branches run side by side and join; if the check after them fails, its own onFailure step runs before the run ends failed.',
+    definition: {
+      steps: [
+        {
+          name: 'Prepare both tiers', type: 'parallel', branches: [
+            { name: 'web', steps: [{ name: 'Web tier', type: 'execute', targets: ['all'], command: "echo 'would deploy the web tier'" }] },
+            { name: 'db', steps: [{ name: 'Database tier', type: 'execute', targets: ['all'], command: "echo 'would migrate the database'" }] },
+          ],
+        },
+        {
+          name: 'Check', type: 'execute', targets: ['all'], command: "echo 'would run the smoke test'",
+          onFailure: [{ name: 'Roll back', type: 'execute', targets: ['all'], command: "echo 'would roll back'" }],
+        },
+      ],
+    },
+  },
 ];
 
 export function template(id) {

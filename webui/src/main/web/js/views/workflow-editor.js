@@ -44,7 +44,7 @@ export function mountWorkflowEditor(root, { id, isAdmin, navigate }) {
       h('div', { class: 'field' },
         h('label', { for: ids.definition }, 'Definition (JSON)'),
         h('p', { class: 'muted small-text', id: `${ids.definition}-help` },
-          'An object with "steps": each step has a name and a type (execute, prompt or wait) and the fields that type needs.'),
+          'An object with "steps": each step has a name and a type (execute, prompt, wait, parallel or workflow) and the fields that type needs.'),
         definition),
       formError,
       readOnly ? h('p', { class: 'muted' }, 'Only administrators can change workflows.') : h('div', { class: 'form-actions' },

@@ -49,6 +49,12 @@ export function mountWorkflows(root, { isAdmin, navigate }) {
   }
 
   async function start(workflow, button) {
+    const params = definitionOf(workflow).params;
+    if (params && typeof params === 'object' && Object.keys(params).length) {
+      // Its params are asked for on the executions page, the workflow chosen.
+      navigate(`#/executions?run=${encodeURIComponent(workflow.id)}`);
+      return;
+    }
     button.disabled = true;
     try {
       const execution = await api.startExecution(workflow.id);

@@ -23,6 +23,15 @@ public final class EngineInternal {
   public static final String COMMAND_RECORDED = Addresses.PREFIX + "engine.internal.command_recorded";
 
   /**
+   * Published by the engine node that stored the end of a child execution (a branch of a
+   * parallel step, a sub-workflow, a step's onFailure steps): {@code {execution_id, parent_id}}.
+   * Only a hint: the node driving the parent reads the child's status from the database; the
+   * others ignore it. A lost hint only delays the parent, which also re-reads its children
+   * periodically.
+   */
+  public static final String CHILD_FINISHED = Addresses.PREFIX + "engine.internal.child_finished";
+
+  /**
    * Consumed by one engine node (its node id is the {@code owner} column of the executions it
    * drives). Requests forwarded from another node for an execution this node owns:
    * {@code {op: "respond"|"cancel", ...the original request}}; replies as

@@ -6,6 +6,7 @@ import dev.pulse.contracts.ConfigReader;
 import dev.pulse.contracts.signing.DispatchKeys;
 import dev.pulse.contracts.signing.DispatchSigner;
 import dev.pulse.engine.condition.RhinoConditions;
+import dev.pulse.engine.notify.MailSettings;
 import dev.pulse.storage.DbConfig;
 import io.vertx.core.json.JsonObject;
 
@@ -29,11 +30,13 @@ import io.vertx.core.json.JsonObject;
  * @param retentionCheckMs RETENTION_CHECK_MS (3600000): how often old rows are looked for
  * @param schedulerTickMs SCHEDULER_TICK_MS (1000): how often a node looks for due workflow schedules
  * @param publicUrl PUBLIC_URL (http://localhost:8080): the dashboard's address, for links in notifications
- * @param notifyTimeoutMs NOTIFY_TIMEOUT_MS (5000): how long one notification webhook may take
+ * @param notifyTimeoutMs NOTIFY_TIMEOUT_MS (5000): how long one notification webhook or mail may take
+ * @param mail SMTP_* keys: the server e-mail notifications go through (off without SMTP_HOST)
  */
 public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long renewMs, long claimMs,
     long reconcileMs, long resultGraceMs, long conditionBudgetMs, DispatchSigner dispatchSigner,
-    int retentionDays, long retentionCheckMs, long schedulerTickMs, String publicUrl, long notifyTimeoutMs) {
+    int retentionDays, long retentionCheckMs, long schedulerTickMs, String publicUrl, long notifyTimeoutMs,
+    MailSettings mail) {
 
   /** Reads and checks the keys; fails with a {@link ConfigException} naming the bad one. */
   public static EngineConfig from(JsonObject json) {
@@ -59,7 +62,8 @@ public record EngineConfig(DbConfig db, long busTimeoutMs, long leaseMs, long re
         config.number("RETENTION_CHECK_MS", 3_600_000, 1_000, 604_800_000),
         config.number("SCHEDULER_TICK_MS", 1_000, 10, 60_000),
         publicUrl(config.string("PUBLIC_URL", "http://localhost:8080")),
-        config.number("NOTIFY_TIMEOUT_MS", 5_000, 100, 120_000));
+        config.number("NOTIFY_TIMEOUT_MS", 5_000, 100, 120_000),
+        MailSettings.from(config));
   }
 
   private static String publicUrl(String url) {

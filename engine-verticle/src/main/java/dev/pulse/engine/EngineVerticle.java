@@ -85,7 +85,8 @@ public class EngineVerticle extends VerticleBase {
     CommandStore commands = new CommandStore(pool);
     RhinoConditions conditions = new RhinoConditions(settings.conditionBudgetMs());
     Decider decider = new Decider(conditions, () -> UUID.randomUUID().toString(), settings.resultGraceMs());
-    notifier = new Notifier(vertx, executions, settings.publicUrl(), settings.notifyTimeoutMs());
+    notifier = new Notifier(vertx, executions, settings.publicUrl(), settings.notifyTimeoutMs(),
+        settings.mail());
     runner = RunnerFactory.create(vertx, node, decider, executions, commands,
         new RegistryClient(bus, settings.busTimeoutMs()),
         new WorkerClient(bus, settings.busTimeoutMs(), settings.dispatchSigner()), notifier);
@@ -95,6 +96,8 @@ public class EngineVerticle extends VerticleBase {
     // Requests forwarded to the engine that owns an execution carry this node's own grant.
     ExecutionService executionService = new ExecutionService(runner, executions, workflows,
         new BusClient(bus, settings.busTimeoutMs(), new BusClient.Grant(grants, "engine " + node, BusPolicy.SERVER)));
+    runner.connectChildren(workflows, (id, by) -> executionService.cancel(new JsonObject().put("id", id)
+        .put("cancelled_by", by)));
     ResultInbox inbox = new ResultInbox(commands, runner, bus);
     retention = new Retention(pool, settings.retentionDays(), Retention.BATCH);
     ScheduleStore schedules = new ScheduleStore(pool);
@@ -127,6 +130,7 @@ public class EngineVerticle extends VerticleBase {
       }
     });
     listen(bus, EngineInternal.COMMAND_RECORDED, inbox::recordedElsewhere);
+    listen(bus, EngineInternal.CHILD_FINISHED, runner::childFinished);
 
     List<Future<Void>> ready = new ArrayList<>();
     ready.add(endpoint.ready());

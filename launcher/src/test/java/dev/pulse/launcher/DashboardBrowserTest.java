@@ -337,6 +337,87 @@ class DashboardBrowserTest {
     }
   }
 
+  @Test
+  @Order(7)
+  void aParallelRunLinksItsBranchesAndABranchPromptIsAnsweredInItsOwnView() throws Exception {
+    JsonObject definition = new JsonObject().put("steps", new JsonArray()
+        .add(new JsonObject().put("name", "Both").put("type", "parallel").put("branches", new JsonArray()
+            .add(new JsonObject().put("name", "quick").put("steps", new JsonArray().add(new JsonObject()
+                .put("type", "execute").put("targets", new JsonArray().add("alpha")).put("command", "echo quick"))))
+            .add(new JsonObject().put("name", "asks").put("steps", new JsonArray().add(new JsonObject()
+                .put("type", "prompt").put("message", "Go on with the asking branch?")
+                .put("options", new JsonArray().add("Yes").add("No"))))))));
+    String id;
+    try (Http http = new Http(port)) {
+      Http.Response created = http.post("/api/workflows", new JsonObject().put("name", "Branches")
+          .put("definition", definition).encode(), DASHBOARD);
+      assertEquals(201, created.status(), created.body());
+      id = http.post("/api/executions", new JsonObject().put("workflow_id", created.json().getString("id")).encode(),
+          DASHBOARD).json().getString("id");
+    }
+    try (DashboardBrowser browser = new DashboardBrowser(port, Map.of(), DESKTOP)) {
+      browser.open("#/executions/" + id);
+      browser.until("both branches are listed, the quick one done and the other waiting", "(() => {"
+          + " const q = document.querySelector('[data-testid=step-child][data-key=quick]');"
+          + " const a = document.querySelector('[data-testid=step-child][data-key=asks]');"
+          + " return q && a && q.dataset.status === 'completed' && a.dataset.status === 'waiting_for_input'; })()");
+      browser.screenshot("execution-parallel-branches");
+      browser.until("the asking branch opened", "(() => { const l = document.querySelector("
+          + "'[data-testid=step-child][data-key=asks] a'); if (l) { l.click(); return true; } return false; })()");
+      browser.element("[data-testid=execution-parent]");
+      browser.until("the branch's prompt answered", "(() => { const b = document.querySelector("
+          + "'[data-testid=prompt-option][data-option=Yes]'); if (b && !b.disabled) { b.click(); return true; }"
+          + " return false; })()");
+      browser.element("[data-testid=execution-result][data-status=completed]");
+      browser.open("#/executions/" + id);
+      browser.element("[data-testid=execution-result][data-status=completed]");
+      assertEquals(2L, browser.js("return document.querySelectorAll('[data-testid=step-child][data-status=completed]')"
+          + ".length"));
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aWorkflowWithParamsAsksForThemBeforeItRuns() throws Exception {
+    JsonObject definition = new JsonObject()
+        .put("params", new JsonObject()
+            .put("version", new JsonObject().put("type", "string").put("required", true).put("description", "the release"))
+            .put("count", new JsonObject().put("type", "number").put("default", 2))
+            .put("dry", new JsonObject().put("type", "boolean")))
+        .put("steps", new JsonArray().add(new JsonObject().put("type", "execute").put("targets", new JsonArray()
+            .add("alpha")).put("command", "echo ${params.version} x ${params.count}")));
+    try (Http http = new Http(port)) {
+      assertEquals(201, http.post("/api/workflows", new JsonObject().put("name", "With params")
+          .put("definition", definition).encode(), DASHBOARD).status());
+    }
+    try (DashboardBrowser browser = new DashboardBrowser(port, Map.of(), DESKTOP)) {
+      browser.open("#/workflows");
+      // The lists re-render on live events: each step finds its element afresh.
+      browser.until("the run button clicked", "(() => { const b = document.querySelector(\"[data-testid=workflow-row]"
+          + "[data-workflow-name='With params'] [data-testid=workflow-run]\"); if (b) { b.click(); return true; }"
+          + " return false; })()");
+      browser.until("a missing required param is named", "(() => { const f = document.querySelector("
+          + "'[data-testid=params-form] [data-param=version]'); if (!f) return false;"
+          + " document.querySelector('[data-testid=start-execution]').click();"
+          + " return document.querySelector('[data-testid=start-error]').textContent === 'version is required'; })()");
+      browser.screenshot("execution-params");
+      browser.until("the params filled in and the run started", "(() => { if (window.paramsStarted)"
+          + " return !location.hash.startsWith('#/executions?'); const v = document.querySelector('[data-testid=param-input][data-param=version]');"
+          + " const d = document.querySelector('[data-testid=param-input][data-param=dry]'); if (!v || !d) return false;"
+          + " v.value = '1.2'; d.checked = true; document.querySelector('[data-testid=start-execution]').click();"
+          + " window.paramsStarted = true; return false; })()");
+      browser.element("[data-testid=execution-result][data-status=completed]");
+      String id = (String) browser.js("return location.hash.split('/').pop()");
+      try (Http http = new Http(port)) {
+        JsonObject execution = http.get("/api/executions/" + id, DASHBOARD).json();
+        assertEquals(new JsonObject().put("version", "1.2").put("count", 2).put("dry", true),
+            execution.getJsonObject("params"));
+        assertEquals("1.2 x 2\n", execution.getJsonArray("steps").getJsonObject(0).getJsonArray("results")
+            .getJsonObject(0).getString("stdout"));
+      }
+    }
+  }
+
   private static void assertNoSidewaysScrolling(DashboardBrowser browser) {
     assertEquals(Boolean.TRUE, browser.js("return document.documentElement.scrollWidth <= window.innerWidth"),
         "the page fits the phone's width");

@@ -39,7 +39,8 @@ public final class Migrations {
   public static final List<Migration> ALL = List.of(
       new Migration(1, "seed tables and PULSE's own", "pulse/db/V1__base.sql"),
       new Migration(2, "indexes for retention", "pulse/db/V2__retention.sql"),
-      new Migration(3, "workflow schedules", "pulse/db/V3__schedules.sql"));
+      new Migration(3, "workflow schedules", "pulse/db/V3__schedules.sql"),
+      new Migration(4, "child executions", "pulse/db/V4__child_executions.sql"));
 
   private Migrations() {
   }

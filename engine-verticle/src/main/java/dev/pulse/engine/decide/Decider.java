@@ -2,6 +2,7 @@ package dev.pulse.engine.decide;
 
 import dev.pulse.engine.definition.Variables;
 import dev.pulse.engine.model.Approval;
+import dev.pulse.engine.model.ChildRun;
 import dev.pulse.engine.model.CommandOutcome;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
@@ -16,6 +17,7 @@ import dev.pulse.engine.model.Vote;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -54,7 +56,7 @@ public final class Decider {
    * @throws Rejected when a prompt answer or a cancel does not fit the state
    */
   public Decision decide(ExecutionState state, Event event, long now) {
-    Turn turn = new Turn(state.copy(), now, conditions);
+    Turn turn = new Turn(state.copy(), now, conditions, ids);
     if (event instanceof Event.Start) {
       start(turn);
     } else if (event instanceof Event.Resume resume) {
@@ -80,6 +82,8 @@ public final class Decider {
       cancel(turn, cancel.cancelledBy());
     } else if (event instanceof Event.ResumeRequested resume) {
       resumeFailed(turn, resume.resumedBy());
+    } else if (event instanceof Event.ChildFinished finished) {
+      childFinished(turn, finished);
     }
     return turn.decision();
   }
@@ -114,8 +118,10 @@ public final class Decider {
       return;
     }
     turn.s.startedAt(turn.now);
-    turn.log("execution_started", "Execution of '" + turn.s.workflowName() + "' started by " + turn.s.startedBy(),
-        "started_by", turn.s.startedBy());
+    ExecutionState.Parent parent = turn.s.parent();
+    turn.log("execution_started", "Execution of '" + turn.s.workflowName() + "' started by " + turn.s.startedBy()
+            + (parent == null ? "" : " (for step " + parent.step() + " of execution " + parent.executionId() + ")"),
+        "started_by", turn.s.startedBy(), "parent_execution_id", parent == null ? null : parent.executionId());
     turn.status(ExecutionStatus.RUNNING);
     turn.advance(0);
   }
@@ -132,6 +138,12 @@ public final class Decider {
     turn.log("execution_resumed", "Execution resumed by engine node " + node, "node", node);
     int i = s.current();
     StepState state = s.currentState();
+    if (state != null) {
+      // Children recorded but perhaps never created (stopped right after the decision was stored):
+      // asked for again; one that exists already is left as it is.
+      state.children().stream().filter(child -> !child.ended())
+          .forEach(child -> turn.act(turn.childAction(i, child)));
+    }
     if (state == null || state.status() != StepStatus.RUNNING) {
       return;
     }
@@ -387,6 +399,37 @@ public final class Decider {
     turn.advance(from);
   }
 
+  /** A child of the step in progress ended: the step's onFailure steps are done, or a branch or sub-workflow. */
+  private static void childFinished(Turn turn, Event.ChildFinished event) {
+    ExecutionState s = turn.s;
+    StepState state = s.currentState();
+    ChildRun child = s.status().terminal() || state == null ? null : state.child(event.childId());
+    if (child == null || child.ended()) {
+      return;
+    }
+    int i = s.current();
+    Step step = s.step(i);
+    child.end(event.status(), event.error(), event.vars());
+    String what = Turn.describe(step, child.key());
+    turn.log("child_finished", Character.toUpperCase(what.charAt(0)) + what.substring(1) + " " + event.status()
+            + (event.error() == null ? "" : ": " + event.error()), "step", i, "key", child.key(),
+        "child_execution_id", child.executionId(), "status", event.status(), "error", event.error());
+    turn.publish("child_finished", "step", i, "key", child.key(), "child_execution_id", child.executionId(),
+        "status", event.status(), "error", event.error());
+    if (child.onFailure()) {
+      state.handled(true);
+      if (!child.completed()) {
+        state.error(state.error() + "; its onFailure steps " + event.status()
+            + (event.error() == null ? "" : ": " + event.error()));
+      }
+      turn.afterStep(i);
+      return;
+    }
+    if (state.status() == StepStatus.RUNNING && turn.settleChildren(i)) {
+      turn.afterStep(i);
+    }
+  }
+
   private static void cancel(Turn turn, String cancelledBy) {
     ExecutionState s = turn.s;
     if (s.status().terminal()) {
@@ -400,6 +443,14 @@ public final class Decider {
       turn.act(new Action.CloseCommand(target.commandId(), CANCELLED));
     }
     StepState state = s.currentState();
+    if (state != null) {
+      for (ChildRun child : state.children()) {
+        if (!child.ended()) {
+          child.end(ExecutionStatus.CANCELLED.wire(), reason, Map.of());
+          turn.act(new Action.CancelChild(child.executionId(), cancelledBy));
+        }
+      }
+    }
     if (state != null && state.targets() != null) {
       // A target between attempts has no command out: it just ends.
       state.targets().stream().filter(TargetState::retrying)

@@ -2,6 +2,7 @@ package dev.pulse.engine.decide;
 
 import dev.pulse.engine.model.CommandOutcome;
 import java.util.List;
+import java.util.Map;
 
 /** Something that happened to an execution; {@link Decider} turns it into a decision. */
 public sealed interface Event {
@@ -57,6 +58,19 @@ public sealed interface Event {
 
   /** A person resumed a failed execution from the step that failed. */
   record ResumeRequested(String resumedBy) implements Event {
+  }
+
+  /**
+   * A child execution (a branch, a sub-workflow, a step's onFailure steps) ended.
+   *
+   * @param status its final status
+   * @param vars the outputs it captured
+   */
+  record ChildFinished(String childId, String status, String error, Map<String, String> vars) implements Event {
+
+    public ChildFinished {
+      vars = vars == null ? Map.of() : Map.copyOf(vars);
+    }
   }
 
   /** A worker as the registry resolved it. */

@@ -2,6 +2,8 @@ package dev.pulse.engine.decide;
 
 import dev.pulse.engine.definition.Variables;
 import dev.pulse.engine.model.Approval;
+import dev.pulse.engine.model.Branch;
+import dev.pulse.engine.model.ChildRun;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
 import dev.pulse.engine.model.Step;
@@ -13,21 +15,29 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** One decision in the making: the state being changed and what to record and do afterwards. */
 final class Turn {
 
+  /** How deep child executions (branches, sub-workflows, onFailure steps) may nest. */
+  static final int MAX_DEPTH = 8;
+  /** The key of a workflow step's one child. */
+  static final String WORKFLOW_KEY = "workflow";
+
   final ExecutionState s;
   final long now;
   private final ConditionEvaluator conditions;
+  private final Supplier<String> ids;
   private final List<LogEntry> logs = new ArrayList<>();
   private final List<Action> actions = new ArrayList<>();
   private boolean changed;
 
-  Turn(ExecutionState state, long now, ConditionEvaluator conditions) {
+  Turn(ExecutionState state, long now, ConditionEvaluator conditions, Supplier<String> ids) {
     this.s = state;
     this.now = now;
     this.conditions = conditions;
+    this.ids = ids;
   }
 
   Decision decision() {
@@ -107,6 +117,9 @@ final class Turn {
       act(new Action.ResolveTargets(i, step.targets()));
       return true;
     }
+    if (step.startsChildren()) {
+      return startChildren(i);
+    }
     if (step.type() == StepType.PROMPT) {
       status(ExecutionStatus.WAITING_FOR_INPUT);
       if (step.approval() != null && step.approval().timeoutMs() > 0) {
@@ -126,6 +139,98 @@ final class Turn {
     }
     log("wait_started", "Waiting " + step.durationMs() + " ms", "step", i, "wake_at_ms", wakeAt);
     act(new Action.StartTimer(wakeAt));
+    return true;
+  }
+
+  /**
+   * Starts the children of parallel or workflow step {@code i}: one per branch that has not
+   * completed yet (a resumed step keeps its completed branches), or the one workflow; true when
+   * the step now waits for them.
+   */
+  private boolean startChildren(int i) {
+    Step step = s.step(i);
+    StepState state = s.stepState(i);
+    if (s.depth() >= MAX_DEPTH) {
+      finishStep(i, StepStatus.FAILED, "executions nest more than " + MAX_DEPTH + " levels deep (does a workflow"
+          + " run itself?)");
+      return false;
+    }
+    if (step.type() == StepType.WORKFLOW) {
+      startChild(i, WORKFLOW_KEY);
+      return true;
+    }
+    for (Branch branch : step.branches()) {
+      if (state.children().stream().noneMatch(child -> child.key().equals(branch.name()) && child.completed())) {
+        startChild(i, branch.name());
+      } else {
+        log("branch_kept", "Branch '" + branch.name() + "' completed before; it does not run again", "step", i,
+            "branch", branch.name());
+      }
+    }
+    return !settleChildren(i);
+  }
+
+  /** Records a new child of step {@code i} under {@code key} and asks for it to start. */
+  private void startChild(int i, String key) {
+    String id = ids.get();
+    s.stepState(i).children().add(new ChildRun(key, id, ExecutionStatus.PENDING.wire(), null));
+    act(childAction(i, s.stepState(i).child(id)));
+    String what = describe(s.step(i), key);
+    log("child_started", "Started " + what + " as execution " + id, "step", i, "key", key,
+        "child_execution_id", id);
+    publish("child_started", "step", i, "key", key, "child_execution_id", id, "status",
+        ExecutionStatus.PENDING.wire());
+  }
+
+  /** What starts {@code child} of step {@code i}: the same every time, so a takeover can ask again. */
+  Action.StartChild childAction(int i, ChildRun child) {
+    Step step = s.step(i);
+    String key = child.key();
+    if (child.onFailure()) {
+      return new Action.StartChild(i, key, child.executionId(), step.handler(), s.workflowId(),
+          s.workflowName() + " › " + step.name() + " › onFailure", new LinkedHashMap<>(s.params()),
+          new LinkedHashMap<>(s.vars()));
+    }
+    if (step.type() == StepType.WORKFLOW) {
+      return new Action.StartChild(i, key, child.executionId(), null, step.workflowId(), null,
+          Variables.values(step.workflowParams(), s.params(), s.vars()), Map.of());
+    }
+    Branch branch = step.branches().stream().filter(b -> b.name().equals(key)).findFirst().orElseThrow();
+    return new Action.StartChild(i, key, child.executionId(), branch.definition(), s.workflowId(),
+        s.workflowName() + " › " + step.name() + " › " + key, new LinkedHashMap<>(s.params()),
+        new LinkedHashMap<>(s.vars()));
+  }
+
+  static String describe(Step step, String key) {
+    if (ChildRun.ON_FAILURE.equals(key)) {
+      return "the onFailure steps of '" + step.name() + "'";
+    }
+    return step.type() == StepType.WORKFLOW ? "workflow " + step.workflowId() : "branch '" + key + "'";
+  }
+
+  /**
+   * Once every child of parallel or workflow step {@code i} has ended, ends the step (failed
+   * when one did not complete) and takes the children's outputs; true when it ended.
+   */
+  boolean settleChildren(int i) {
+    StepState state = s.stepState(i);
+    List<ChildRun> children = state.children().stream().filter(child -> !child.onFailure()).toList();
+    if (children.stream().anyMatch(child -> !child.ended())) {
+      return false;
+    }
+    List<String> failed = new ArrayList<>();
+    for (ChildRun child : children) {
+      s.vars().putAll(child.vars());
+      if (!child.completed()) {
+        failed.add(describe(s.step(i), child.key()) + " " + child.status()
+            + (child.error() == null ? "" : ": " + child.error()));
+      }
+    }
+    if (failed.isEmpty()) {
+      finishStep(i, StepStatus.COMPLETED, null);
+    } else {
+      finishStep(i, StepStatus.FAILED, String.join("; ", failed));
+    }
     return true;
   }
 
@@ -171,6 +276,10 @@ final class Turn {
   void afterStep(int i) {
     Step step = s.step(i);
     StepState state = s.stepState(i);
+    if (state.status() == StepStatus.FAILED && step.handler() != null && !state.handled()) {
+      handle(i);
+      return;
+    }
     if (state.status() == StepStatus.FAILED) {
       if (!step.continueOnError()) {
         fail("Step '" + step.name() + "' failed: " + state.error());
@@ -180,6 +289,22 @@ final class Turn {
     }
     status(ExecutionStatus.RUNNING);
     advance(i + 1);
+  }
+
+  /** Runs failed step {@code i}'s own onFailure steps as a child; the step stays failed meanwhile. */
+  private void handle(int i) {
+    StepState state = s.stepState(i);
+    if (s.depth() >= MAX_DEPTH) {
+      state.handled(true);
+      log("step_on_failure_skipped", "The onFailure steps of '" + s.step(i).name() + "' do not run: executions"
+          + " nest more than " + MAX_DEPTH + " levels deep", "step", i);
+      afterStep(i);
+      return;
+    }
+    log("step_on_failure_started", "Step '" + s.step(i).name() + "' failed; running its onFailure steps", "step", i,
+        "error", state.error());
+    status(ExecutionStatus.RUNNING);
+    startChild(i, ChildRun.ON_FAILURE);
   }
 
   /** Once every target of step {@code i} has ended, ends the step: failed if any target failed. */
@@ -195,19 +320,27 @@ final class Turn {
       }
     }
     String output = s.step(i).output();
+    String field = s.step(i).outputJson();
     if (output != null) {
-      // The first target (in resolution order) that succeeded gives the value, trimmed.
-      targets.stream().filter(target -> target.outcome().success()).findFirst().ifPresent(target -> {
-        s.vars().put(output, target.outcome().stdout().strip());
-        log("output_captured", "Output '" + output + "' taken from " + target.workerName(), "step", i,
-            "output", output, "worker_name", target.workerName());
-      });
+      // The first target (in resolution order) that succeeded gives the value: stdout trimmed, or a field of its JSON.
+      TargetState source = targets.stream().filter(target -> target.outcome().success()).findFirst().orElse(null);
+      JsonField.Found found = source == null ? null : field == null
+          ? new JsonField.Found(source.outcome().stdout().strip(), null) : JsonField.at(source.outcome().stdout(), field);
+      if (found != null && found.error() != null) {
+        failed.add("output '" + output + "' from " + source.workerName() + ": " + found.error());
+      } else if (found != null) {
+        s.vars().put(output, found.value());
+        log("output_captured", "Output '" + output + "' taken from " + source.workerName()
+                + (field == null ? "" : " (JSON field " + field + ")"), "step", i, "output", output,
+            "worker_name", source.workerName());
+      }
     }
     if (failed.isEmpty()) {
       finishStep(i, StepStatus.COMPLETED, null);
     } else {
-      finishStep(i, StepStatus.FAILED, "failed on " + failed.size() + " of " + targets.size() + " worker(s): "
-          + String.join(", ", failed));
+      long workers = targets.stream().filter(target -> !target.outcome().success()).count();
+      finishStep(i, StepStatus.FAILED, workers == 0 ? String.join(", ", failed) : "failed on " + workers + " of "
+          + targets.size() + " worker(s): " + String.join(", ", failed));
     }
     afterStep(i);
   }

@@ -3,15 +3,19 @@ package dev.pulse.engine.definition;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.engine.model.StepType;
+import dev.pulse.engine.notify.Emails;
 import dev.pulse.engine.notify.Webhooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks a workflow before it is stored and lists every problem with its path, so that an author
@@ -27,6 +31,9 @@ public final class DefinitionValidator {
   public static final int MAX_ATTEMPTS = 100;
   private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialInterval",
       "backoffCoefficient", "maxInterval");
+
+  private static final Pattern JSON_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+){0,31}");
+  private static final String TYPES = "execute, prompt, wait, parallel or workflow";
 
   private final Function<String, String> parseError;
 
@@ -87,22 +94,60 @@ public final class DefinitionValidator {
     return problems;
   }
 
-  /** {@code notify: [{url, on?: [completed|failed|cancelled|prompt], format?: generic|slack|discord}]}. */
+  /** The workflow ids that {@code workflow} steps of an accepted definition run, by the step's path. */
+  public static Map<String, String> workflowReferences(JsonObject definition) {
+    Map<String, String> out = new LinkedHashMap<>();
+    collect("steps", definition.getJsonArray("steps"), out);
+    collect("onFailure", definition.getJsonArray("onFailure"), out);
+    return out;
+  }
+
+  private static void collect(String path, JsonArray steps, Map<String, String> out) {
+    for (int i = 0; steps != null && i < steps.size(); i++) {
+      if (!(steps.getValue(i) instanceof JsonObject step)) {
+        continue;
+      }
+      String where = path + "[" + i + "]";
+      if ("workflow".equals(step.getValue("type")) && step.getValue("workflow") instanceof String id) {
+        out.put(where + ".workflow", id);
+      }
+      if (step.getValue("branches") instanceof JsonArray branches) {
+        for (int b = 0; b < branches.size(); b++) {
+          if (branches.getValue(b) instanceof JsonObject branch && branch.getValue("steps") instanceof JsonArray inner) {
+            collect(where + ".branches[" + b + "].steps", inner, out);
+          }
+        }
+      }
+      if (step.getValue("onFailure") instanceof JsonArray handler) {
+        collect(where + ".onFailure", handler, out);
+      }
+    }
+  }
+
+  /**
+   * {@code notify: [{url, on?, format?: generic|slack|discord} | {email: {to, cc?}, on?}]}: webhooks and
+   * e-mails, each for some of completed, failed, cancelled, prompt.
+   */
   private static void notify(Object value, List<Problem> problems) {
     if (value == null) {
       return;
     }
     if (!(value instanceof JsonArray hooks)) {
-      problems.add(new Problem("notify", "notify must be an array of webhooks: [{url, on?, format?}]"));
+      problems.add(new Problem("notify", "notify must be an array of webhooks {url, on?, format?} and e-mails"
+          + " {email: {to, cc?}, on?}"));
       return;
     }
     for (int i = 0; i < hooks.size(); i++) {
       String where = "notify[" + i + "]";
       if (!(hooks.getValue(i) instanceof JsonObject hook)) {
-        problems.add(new Problem(where, "a webhook must be an object: {url, on?, format?}"));
+        problems.add(new Problem(where, "a notification must be an object: a webhook {url, on?, format?} or an"
+            + " e-mail {email: {to, cc?}, on?}"));
         continue;
       }
-      if (!(hook.getValue("url") instanceof String url) || !(url.startsWith("http://") || url.startsWith("https://"))) {
+      if (hook.getValue("email") != null) {
+        email(hook, where, problems);
+      } else if (!(hook.getValue("url") instanceof String url)
+          || !(url.startsWith("http://") || url.startsWith("https://"))) {
         problems.add(new Problem(where + ".url", "url must be an http:// or https:// address"));
       }
       Object on = hook.getValue("on");
@@ -111,8 +156,51 @@ public final class DefinitionValidator {
         problems.add(new Problem(where + ".on", "on must list some of completed, failed, cancelled, prompt"));
       }
       Object format = hook.getValue("format");
-      if (format != null && !Webhooks.FORMATS.contains(format)) {
+      if (format != null && hook.getValue("email") == null && !Webhooks.FORMATS.contains(format)) {
         problems.add(new Problem(where + ".format", "format must be generic, slack or discord"));
+      }
+    }
+  }
+
+  /** An e-mail notification: {@code email: {to: [address, ...], cc?: [address, ...]}}, and no url or format. */
+  private static void email(JsonObject hook, String where, List<Problem> problems) {
+    for (String key : List.of("url", "format")) {
+      if (hook.getValue(key) != null) {
+        problems.add(new Problem(where + "." + key, key + " applies to webhooks only: an e-mail notification"
+            + " has email, and a webhook has url"));
+      }
+    }
+    if (!(hook.getValue("email") instanceof JsonObject email)) {
+      problems.add(new Problem(where + ".email", "email must be an object: {to: [addresses], cc?: [addresses]}"));
+      return;
+    }
+    addresses(email, where + ".email", "to", true, problems);
+    addresses(email, where + ".email", "cc", false, problems);
+    for (String key : email.fieldNames()) {
+      if (!Emails.FIELDS.contains(key)) {
+        problems.add(new Problem(where + ".email." + key, "unknown field '" + key + "': use to or cc"));
+      }
+    }
+  }
+
+  private static void addresses(JsonObject email, String path, String key, boolean required,
+      List<Problem> problems) {
+    Object value = email.getValue(key);
+    if (value == null && !required) {
+      return;
+    }
+    if (!(value instanceof JsonArray list) || (required && list.isEmpty())) {
+      problems.add(new Problem(path + "." + key, key + " must be " + (required ? "a non-empty" : "an")
+          + " array of e-mail addresses"));
+      return;
+    }
+    if (list.size() > Emails.MAX_RECIPIENTS) {
+      problems.add(new Problem(path + "." + key, key + " must list at most " + Emails.MAX_RECIPIENTS
+          + " addresses"));
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (!Emails.isAddress(list.getValue(i))) {
+        problems.add(new Problem(path + "." + key + "[" + i + "]", "is not an e-mail address"));
       }
     }
   }
@@ -203,8 +291,26 @@ public final class DefinitionValidator {
     if (output == null) {
       return;
     }
+    if (output instanceof JsonObject field) {
+      for (String key : field.fieldNames()) {
+        if (!key.equals("name") && !key.equals("json")) {
+          problems.add(new Problem(path + ".output." + key, "unknown field '" + key + "': use name and json"));
+        }
+      }
+      if (!(field.getValue("json") instanceof String json) || !JSON_PATH.matcher(json).matches()) {
+        problems.add(new Problem(path + ".output.json", "json must be the dotted path of a field of the JSON the"
+            + " command prints, e.g. release.version or items.0.id"));
+      }
+      Object named = field.getValue("name");
+      if (!(named instanceof String name) || !Variables.NAME.matcher(name).matches()) {
+        problems.add(new Problem(path + ".output.name", "name must be letters, digits and _"));
+      } else if (!outputs.add(name)) {
+        problems.add(new Problem(path + ".output.name", "output '" + name + "' is already set by an earlier step"));
+      }
+      return;
+    }
     if (!(output instanceof String name) || !Variables.NAME.matcher(name).matches()) {
-      problems.add(new Problem(path + ".output", "output must be a name: letters, digits and _"));
+      problems.add(new Problem(path + ".output", "output must be a name (letters, digits and _) or {name, json}"));
     } else if (!outputs.add(name)) {
       problems.add(new Problem(path + ".output", "output '" + name + "' is already set by an earlier step"));
     }
@@ -237,9 +343,9 @@ public final class DefinitionValidator {
     Object typeValue = step.getValue("type");
     StepType type = typeValue instanceof String text ? StepType.parse(text) : null;
     if (typeValue == null) {
-      problems.add(new Problem(path + ".type", "type is required: execute, prompt or wait"));
+      problems.add(new Problem(path + ".type", "type is required: " + TYPES));
     } else if (type == null) {
-      problems.add(new Problem(path + ".type", "unknown type '" + typeValue + "': use execute, prompt or wait"));
+      problems.add(new Problem(path + ".type", "unknown type '" + typeValue + "': use " + TYPES));
     }
     if (type == StepType.EXECUTE) {
       text(step, path, "command", problems);
@@ -253,6 +359,32 @@ public final class DefinitionValidator {
       approval(step, path, params, outputs, problems);
     } else if (type == StepType.WAIT) {
       millis(step, path, "duration", MAX_DURATION_MS, "7 days", true, problems);
+    } else if (type == StepType.PARALLEL) {
+      branches(step, path, params, outputs, problems);
+    } else if (type == StepType.WORKFLOW) {
+      text(step, path, "workflow", problems);
+      childParams(step, path, params, outputs, problems);
+      declaredOutputs(step, path, outputs, problems);
+    }
+    for (String key : List.of("branches", "workflow", "params", "outputs")) {
+      boolean belongs = key.equals("branches") ? type == StepType.PARALLEL : type == StepType.WORKFLOW;
+      if (type != null && !belongs && step.getValue(key) != null) {
+        problems.add(new Problem(path + "." + key, key + " applies to " + (key.equals("branches") ? "parallel"
+            : "workflow") + " steps only"));
+      }
+    }
+    Object handler = step.getValue("onFailure");
+    if (handler != null) {
+      if (!(handler instanceof JsonArray handlers) || handlers.isEmpty()) {
+        problems.add(new Problem(path + ".onFailure", "onFailure must be a non-empty array of steps, run when this"
+            + " step fails"));
+      } else {
+        // Its outputs stay in the onFailure run: later steps cannot count on them.
+        Set<String> local = new HashSet<>(outputs);
+        for (int k = 0; k < handlers.size(); k++) {
+          step(path + ".onFailure[" + k + "]", handlers.getValue(k), params, local, problems);
+        }
+      }
     }
     if (type != StepType.EXECUTE && type != null) {
       for (String key : List.of("retry", "output")) {
@@ -265,6 +397,93 @@ public final class DefinitionValidator {
     Object continueOnError = step.getValue("continueOnError");
     if (continueOnError != null && !(continueOnError instanceof Boolean)) {
       problems.add(new Problem(path + ".continueOnError", "continueOnError must be true or false"));
+    }
+  }
+
+  /**
+   * {@code branches: [{name?, steps: [...]}, ...]}: distinct names; a branch may use what earlier
+   * steps set, not what another branch sets (they run at once); later steps may use any branch's.
+   */
+  private void branches(JsonObject step, String path, Set<String> params, Set<String> outputs,
+      List<Problem> problems) {
+    Object value = step.getValue("branches");
+    if (!(value instanceof JsonArray branches) || branches.isEmpty()) {
+      problems.add(new Problem(path + ".branches", "branches must be a non-empty array: [{name, steps: [...]}]"));
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    Set<String> added = new HashSet<>();
+    for (int b = 0; b < branches.size(); b++) {
+      String where = path + ".branches[" + b + "]";
+      if (!(branches.getValue(b) instanceof JsonObject branch)) {
+        problems.add(new Problem(where, "a branch must be an object: {name, steps: [...]}"));
+        continue;
+      }
+      Object name = branch.getValue("name");
+      String effective = name instanceof String text && !text.isBlank() ? text.trim() : "Branch " + (b + 1);
+      if (name != null && !(name instanceof String)) {
+        problems.add(new Problem(where + ".name", "name must be a string"));
+      } else if (!names.add(effective)) {
+        problems.add(new Problem(where + ".name", "another branch is named '" + effective + "'"));
+      }
+      if (!(branch.getValue("steps") instanceof JsonArray steps) || steps.isEmpty()) {
+        problems.add(new Problem(where + ".steps", "steps must be a non-empty array"));
+        continue;
+      }
+      Set<String> local = new HashSet<>(outputs);
+      for (int k = 0; k < steps.size(); k++) {
+        step(where + ".steps[" + k + "]", steps.getValue(k), params, local, problems);
+      }
+      for (String output : local) {
+        if (!outputs.contains(output) && !added.add(output)) {
+          problems.add(new Problem(where, "output '" + output + "' is also set by another branch"));
+        }
+      }
+    }
+    outputs.addAll(added);
+  }
+
+  /**
+   * A workflow step's {@code outputs}: the names of the called workflow's outputs that later
+   * steps use ({@code ${vars.name}}); every output of the called run reaches them, these are
+   * the ones later steps may refer to.
+   */
+  private static void declaredOutputs(JsonObject step, String path, Set<String> outputs, List<Problem> problems) {
+    Object value = step.getValue("outputs");
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof JsonArray names)) {
+      problems.add(new Problem(path + ".outputs", "outputs must be an array of the called workflow's output names"));
+      return;
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (!(names.getValue(i) instanceof String name) || !Variables.NAME.matcher(name).matches()) {
+        problems.add(new Problem(path + ".outputs[" + i + "]", "an output name is letters, digits and _"));
+      } else if (!outputs.add(name)) {
+        problems.add(new Problem(path + ".outputs[" + i + "]", "output '" + name + "' is already set by an earlier"
+            + " step"));
+      }
+    }
+  }
+
+  /** A workflow step's {@code params}: an object of strings, numbers and booleans; references must resolve. */
+  private static void childParams(JsonObject step, String path, Set<String> params, Set<String> outputs,
+      List<Problem> problems) {
+    Object value = step.getValue("params");
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof JsonObject given)) {
+      problems.add(new Problem(path + ".params", "params must be an object: {name: value}"));
+      return;
+    }
+    for (String name : given.fieldNames()) {
+      Object param = given.getValue(name);
+      if (!(param instanceof String || param instanceof Number || param instanceof Boolean)) {
+        problems.add(new Problem(path + ".params." + name, "must be a string, number or boolean"));
+      }
+      references(param, path + ".params." + name, params, outputs, problems);
     }
   }
 

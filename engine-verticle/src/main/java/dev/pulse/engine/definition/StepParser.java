@@ -2,13 +2,16 @@ package dev.pulse.engine.definition;
 
 import dev.pulse.contracts.Wire;
 import dev.pulse.engine.model.Approval;
+import dev.pulse.engine.model.Branch;
 import dev.pulse.engine.model.RetryPolicy;
 import dev.pulse.engine.model.Step;
 import dev.pulse.engine.model.StepType;
+import dev.pulse.engine.store.Plain;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Reads the steps of a definition that {@link DefinitionValidator} accepted. */
 public final class StepParser {
@@ -42,8 +45,36 @@ public final class StepParser {
           number(step, "timeout", Step.DEFAULT_TIMEOUT_MS), step.getString("message"),
           Wire.strings(step.getJsonArray("options")), number(step, "duration", 0),
           Boolean.TRUE.equals(step.getValue("continueOnError")), retry(step.getValue("retry")),
-          step.getString("output"), onFailure, approval(step)));
+          outputName(step.getValue("output")), onFailure, approval(step), branches(step),
+          step.getValue("workflow") instanceof String id ? id : null,
+          step.getValue("params") instanceof JsonObject params ? Plain.map(params) : Map.of(),
+          step.getValue("onFailure") instanceof JsonArray handler ? steps(handler) : null,
+          step.getValue("output") instanceof JsonObject output ? output.getString("json") : null));
     }
+  }
+
+  /** {@code output: "name"} or {@code output: {name, json}}: the name. */
+  private static String outputName(Object output) {
+    return output instanceof JsonObject object ? object.getString("name") : (String) output;
+  }
+
+  /** A parallel step's branches, each named ({@code Branch n} when it has no name) with its steps. */
+  private static List<Branch> branches(JsonObject step) {
+    List<Branch> branches = new ArrayList<>();
+    if (step.getValue("branches") instanceof JsonArray array) {
+      for (int b = 0; b < array.size(); b++) {
+        JsonObject branch = array.getJsonObject(b);
+        String name = branch.getString("name");
+        branches.add(new Branch(name == null || name.isBlank() ? "Branch " + (b + 1) : name.trim(),
+            steps(branch.getJsonArray("steps"))));
+      }
+    }
+    return branches;
+  }
+
+  /** Steps as the definition of a child execution. */
+  private static Map<String, Object> steps(JsonArray steps) {
+    return Plain.map(new JsonObject().put("steps", steps == null ? new JsonArray() : steps.copy()));
   }
 
   /** A prompt's approval rules, or null when it has none of them. */

@@ -52,6 +52,32 @@ public final class Variables {
     return out.toString();
   }
 
+  /**
+   * The params a {@code workflow} step gives the workflow it runs: references in strings filled
+   * in as plain text, except that a string made of one reference alone takes the referenced
+   * value as it is (so a number stays a number).
+   */
+  public static Map<String, Object> values(Map<String, Object> given, Map<String, Object> params,
+      Map<String, String> vars) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    given.forEach((name, value) -> {
+      if (value instanceof String text) {
+        Matcher whole = REFERENCE.matcher(text);
+        if (whole.matches()) {
+          Object referenced = "params".equals(whole.group(1)) ? params.get(whole.group(2)) : vars.get(whole.group(2));
+          if (referenced != null) {
+            out.put(name, referenced);
+          }
+        } else {
+          out.put(name, text(text, params, vars));
+        }
+      } else {
+        out.put(name, value);
+      }
+    });
+    return out;
+  }
+
   /** {@code value} as one POSIX shell word. */
   public static String quote(String value) {
     return "'" + value.replace("'", "'\\''") + "'";

@@ -29,6 +29,14 @@ public final class ExecutionState {
   private Long completedAt;
   private String failure;
   private Integer failedStep;
+  private Parent parent;
+  private int depth;
+
+  /**
+   * Where a child execution belongs: the execution and step that started it and its key there.
+   */
+  public record Parent(String executionId, int step, String key) {
+  }
 
   /** A new execution of {@code steps}, pending, every step pending. */
   public ExecutionState(String executionId, String workflowId, String workflowName, String startedBy,
@@ -77,9 +85,17 @@ public final class ExecutionState {
     return stepStates.get(index);
   }
 
-  /** Forgets what step {@code index} did, so that it runs afresh. */
+  /**
+   * Forgets what step {@code index} did, so that it runs afresh; a parallel step keeps the
+   * branches that completed, so that only the others run again.
+   */
   public void resetStep(int index) {
-    stepStates.set(index, new StepState());
+    StepState fresh = new StepState();
+    if (steps.get(index).type() == StepType.PARALLEL) {
+      stepStates.get(index).children().stream().filter(child -> child.completed() && !child.onFailure())
+          .forEach(child -> fresh.children().add(child.copy()));
+    }
+    stepStates.set(index, fresh);
   }
 
   /**
@@ -112,6 +128,26 @@ public final class ExecutionState {
       }
     }
     return steps.size();
+  }
+
+  /** The execution whose step started this one, or null for a top-level execution. */
+  public Parent parent() {
+    return parent;
+  }
+
+  public ExecutionState parent(Parent value) {
+    this.parent = value;
+    return this;
+  }
+
+  /** How many parents this execution has (0 for a top-level one). */
+  public int depth() {
+    return depth;
+  }
+
+  public ExecutionState depth(int value) {
+    this.depth = value;
+    return this;
   }
 
   /** Step outputs by name ({@code output} in the definition), for {@code ${vars.name}}. */
@@ -208,6 +244,7 @@ public final class ExecutionState {
     copy.prompts.addAll(prompts);
     copy.vars.putAll(vars);
     return copy.status(status).current(current).promptResponse(promptResponse).error(error)
-        .startedAt(startedAt).completedAt(completedAt).failure(failure).failedStep(failedStep);
+        .startedAt(startedAt).completedAt(completedAt).failure(failure).failedStep(failedStep).parent(parent)
+        .depth(depth);
   }
 }

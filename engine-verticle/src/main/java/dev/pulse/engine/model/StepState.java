@@ -15,6 +15,8 @@ public final class StepState {
   private String response;
   private String respondedBy;
   private List<Vote> votes = new ArrayList<>();
+  private List<ChildRun> children = new ArrayList<>();
+  private boolean handled;
 
   public StepStatus status() {
     return status;
@@ -96,6 +98,31 @@ public final class StepState {
     return votes;
   }
 
+  /** The child executions this step started (branches, a sub-workflow, its onFailure steps). */
+  public List<ChildRun> children() {
+    return children;
+  }
+
+  /** The child {@code executionId}, or null. */
+  public ChildRun child(String executionId) {
+    return children.stream().filter(child -> child.executionId().equals(executionId)).findFirst().orElse(null);
+  }
+
+  /** The child that runs this step's own onFailure steps, or null. */
+  public ChildRun handler() {
+    return children.stream().filter(ChildRun::onFailure).findFirst().orElse(null);
+  }
+
+  /** Whether this failed step's own onFailure steps have run. */
+  public boolean handled() {
+    return handled;
+  }
+
+  public StepState handled(boolean value) {
+    this.handled = value;
+    return this;
+  }
+
   /** The target running {@code commandId}, or null. */
   public TargetState target(String commandId) {
     if (targets != null && commandId != null) {
@@ -111,8 +138,9 @@ public final class StepState {
   /** A copy that shares nothing mutable. */
   public StepState copy() {
     StepState copy = new StepState().status(status).startedAt(startedAt).finishedAt(finishedAt).error(error)
-        .wakeAt(wakeAt).response(response).respondedBy(respondedBy);
+        .wakeAt(wakeAt).response(response).respondedBy(respondedBy).handled(handled);
     copy.votes = new ArrayList<>(votes);
+    children.forEach(child -> copy.children.add(child.copy()));
     if (targets != null) {
       List<TargetState> copied = new ArrayList<>();
       targets.forEach(target -> copied.add(target.copy()));

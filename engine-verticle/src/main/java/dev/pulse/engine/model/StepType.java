@@ -2,9 +2,12 @@ package dev.pulse.engine.model;
 
 import java.util.Locale;
 
-/** What a step does: run a command on workers, ask a person, or sleep. */
+/**
+ * What a step does: run a command on workers, ask a person, sleep, run branches at once
+ * ({@code parallel}) or run another workflow and wait for it ({@code workflow}).
+ */
 public enum StepType {
-  EXECUTE, PROMPT, WAIT;
+  EXECUTE, PROMPT, WAIT, PARALLEL, WORKFLOW;
 
   /** The definition's spelling ({@code execute}). */
   public String wire() {

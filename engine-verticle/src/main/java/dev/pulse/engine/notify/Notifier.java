@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a workflow's notifications ({@code notify} in its definition) when one of its executions
  * completes, fails, is cancelled or waits on a prompt: a JSON POST to each webhook, as generic
- * JSON or as a Slack or Discord message, with a link to the execution in the dashboard.
+ * JSON or as a Slack or Discord message, and a plain-text mail to each {@code email} entry's
+ * recipients, all with a link to the execution in the dashboard.
  *
- * <p>Fire and forget: a slow or failing endpoint is logged and never holds or fails the execution.
+ * <p>Fire and forget: a slow or failing endpoint or mail server is logged and never holds or fails
+ * the execution.
  */
 public final class Notifier {
 
@@ -31,21 +33,26 @@ public final class Notifier {
 
   private final ExecutionStore executions;
   private final HttpClient http;
+  private final Mailer mailer;
   private final String publicUrl;
   private final long timeoutMs;
+  private final String from;
 
   /**
    * A notifier.
    *
    * @param publicUrl the dashboard's address for links (PUBLIC_URL)
-   * @param timeoutMs how long one webhook may take
+   * @param timeoutMs how long one webhook or mail may take
+   * @param mail the SMTP server (e-mail is off without SMTP_HOST)
    */
-  public Notifier(Vertx vertx, ExecutionStore executions, String publicUrl, long timeoutMs) {
+  public Notifier(Vertx vertx, ExecutionStore executions, String publicUrl, long timeoutMs, MailSettings mail) {
     this.executions = executions;
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeoutMs)
         .setIdleTimeout((int) Math.max(1, timeoutMs / 1000)).setKeepAlive(false));
     this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     this.timeoutMs = timeoutMs;
+    this.from = mail.from();
+    this.mailer = new Mailer(vertx, mail, timeoutMs);
   }
 
   /** Looks at the events of a stored decision and notifies for the ones a workflow may subscribe to. */
@@ -82,10 +89,17 @@ public final class Notifier {
       if (hooks == null) {
         return;
       }
+      String link = publicUrl + "/#/executions/" + executionId;
       for (Object item : hooks) {
-        if (item instanceof JsonObject hook && hook.getJsonArray("on", Webhooks.ALL_EVENTS).contains(kind)) {
-          send(hook, Webhooks.payload(hook.getString("format", "generic"), kind, execution, event,
-              publicUrl + "/#/executions/" + executionId), executionId);
+        if (!(item instanceof JsonObject hook) || !hook.getJsonArray("on", Webhooks.ALL_EVENTS).contains(kind)) {
+          continue;
+        }
+        if (hook.getValue("email") instanceof JsonObject email) {
+          mailer.send(Emails.message(from, strings(email.getJsonArray("to")), strings(email.getJsonArray("cc")),
+              kind, executionId, execution, event, link), kind, executionId);
+        } else {
+          send(hook, Webhooks.payload(hook.getString("format", "generic"), kind, execution, event, link),
+              executionId);
         }
       }
     }).onFailure(failure -> LOG.atWarn().addKeyValue(EXECUTION_ID, executionId)
@@ -113,8 +127,12 @@ public final class Notifier {
         .log("Webhook {} failed for execution {}: {}", Webhooks.safe(url), executionId, failure.getMessage()));
   }
 
-  /** Releases the HTTP client. */
+  private static List<String> strings(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
+  }
+
+  /** Releases the HTTP and mail clients. */
   public Future<Void> close() {
-    return http.close();
+    return Future.join(http.close(), mailer.close()).mapEmpty();
   }
 }

@@ -31,6 +31,10 @@ final class Driver {
     return id;
   }
 
+  Runner runner() {
+    return runner;
+  }
+
   ExecutionState state() {
     return state;
   }
@@ -77,6 +81,7 @@ final class Driver {
     runner.effects().perform(this, decision.actions());
     runner.metrics().observe(decision.actions());
     runner.notifier().observe(decision.actions());
+    runner.children().observe(state, decision.actions());
     schedule();
     if (state.status().terminal()) {
       runner.finished(this);

@@ -56,6 +56,10 @@ final class Effects {
                 .addKeyValue(COMMAND_ID, cancel.commandId()).addKeyValue(WORKER_ID, cancel.workerId())
                 .log("Could not cancel command {} on worker {}: {}", cancel.commandId(), cancel.workerId(),
                     failure.getMessage()));
+      } else if (action instanceof Action.StartChild start) {
+        driver.runner().children().start(driver, start);
+      } else if (action instanceof Action.CancelChild cancel) {
+        driver.runner().children().cancel(driver, cancel);
       } else if (action instanceof Action.Publish publish) {
         bus.publish(Addresses.EVENT_EXECUTION, Plain.json(publish.body()));
       }

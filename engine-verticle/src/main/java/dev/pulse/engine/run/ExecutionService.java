@@ -134,6 +134,12 @@ public final class ExecutionService {
                 + "; only a failed execution can be resumed")));
       }
       Driver driver = runner.reopen(row);
+      ExecutionState.Parent parent = driver.state().parent();
+      if (parent != null) {
+        runner.release(driver);
+        return Future.failedFuture(PulseException.conflict("Execution " + id + " runs for step " + parent.step()
+            + " of execution " + parent.executionId() + "; resume that execution instead"));
+      }
       return driver.submit(new Event.ResumeRequested(by)).map(decision -> reply(id, decision))
           .recover(failure -> {
             runner.release(driver);

@@ -21,6 +21,7 @@ import dev.pulse.engine.model.Step;
 import dev.pulse.engine.model.TargetState;
 import dev.pulse.engine.store.CommandStore;
 import dev.pulse.engine.store.ExecutionStore;
+import dev.pulse.engine.store.WorkflowStore;
 import dev.pulse.engine.store.StateCodec;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,7 @@ public final class Runner {
   private final Map<String, Future<Driver>> loading = new HashMap<>();
   private final EngineMetrics metrics;
   private final Notifier notifier;
+  private Children children;
   private boolean scanning;
   private boolean closing;
 
@@ -78,6 +81,23 @@ public final class Runner {
 
   Notifier notifier() {
     return notifier;
+  }
+
+  Children children() {
+    return children;
+  }
+
+  /**
+   * Connects child executions: they start and cancel through {@code workflows} and
+   * {@code cancel} (the execution service, which finds the node driving an execution).
+   */
+  public void connectChildren(WorkflowStore workflows, BiFunction<String, String, Future<JsonObject>> cancel) {
+    this.children = new Children(this, executions, workflows, vertx.eventBus(), cancel);
+  }
+
+  /** A hint that a child execution ended (see {@link EngineInternal#CHILD_FINISHED}). */
+  public void childFinished(JsonObject hint) {
+    children.hinted(hint);
   }
 
   Vertx vertx() {
@@ -216,6 +236,9 @@ public final class Runner {
 
   void finished(Driver driver) {
     ExecutionState state = driver.state();
+    if (state.parent() != null) {
+      children.ended(state);
+    }
     LOG.atInfo().addKeyValue(EXECUTION_ID, driver.id()).addKeyValue(WORKFLOW_ID, state.workflowId())
         .log("Execution {} of workflow {} ended {}{}", driver.id(), state.workflowId(), state.status().wire(),
             state.error() == null ? "" : ": " + state.error());
@@ -269,6 +292,9 @@ public final class Runner {
 
   /** Feeds results recorded in the database that the owner has not seen (a lost notification). */
   public void reconcile() {
+    if (!closing) {
+      children.reconcile(new ArrayList<>(drivers.values()));
+    }
     Map<String, Driver> byCommand = new HashMap<>();
     for (Driver driver : drivers.values()) {
       driver.state().runningTargets().forEach(target -> byCommand.put(target.commandId(), driver));

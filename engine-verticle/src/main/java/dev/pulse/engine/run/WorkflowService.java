@@ -1,6 +1,7 @@
 package dev.pulse.engine.run;
 
 import dev.pulse.contracts.Addresses;
+import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.engine.definition.DefinitionValidator;
 import dev.pulse.engine.store.WorkflowStore;
@@ -8,6 +9,10 @@ import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The workflow addresses: create, list, get, update, delete; each change is published once stored. */
@@ -27,8 +32,8 @@ public final class WorkflowService {
   public Future<JsonObject> create(JsonObject request) {
     validator.require(request.getValue("name"), request.getValue("definition"));
     String id = UUID.randomUUID().toString();
-    return workflows.insert(id, request.getString("name").trim(), description(request),
-            request.getJsonObject("definition"), request.getString("created_by"))
+    return referencesExist(request.getJsonObject("definition"), id).compose(checked -> workflows.insert(id, request.getString("name").trim(), description(request),
+            request.getJsonObject("definition"), request.getString("created_by")))
         .recover(Database::unavailable)
         .onSuccess(stored -> publish("workflow_created", id));
   }
@@ -49,8 +54,8 @@ public final class WorkflowService {
   public Future<JsonObject> update(JsonObject request) {
     String id = ExecutionService.text(request, "id");
     validator.require(request.getValue("name"), request.getValue("definition"));
-    return workflows.update(id, request.getString("name").trim(), description(request),
-            request.getJsonObject("definition"))
+    return referencesExist(request.getJsonObject("definition"), id).compose(checked -> workflows.update(id,
+            request.getString("name").trim(), description(request), request.getJsonObject("definition")))
         .recover(Database::unavailable)
         .compose(stored -> stored == null ? Future.failedFuture(notFound(id)) : Future.succeededFuture(stored))
         .onSuccess(stored -> publish("workflow_updated", id));
@@ -65,6 +70,32 @@ public final class WorkflowService {
       default -> Future.failedFuture(PulseException.conflict("Workflow " + id
           + " has an execution in progress; cancel it or wait for it to finish, then delete"));
     }).onSuccess(deleted -> publish("workflow_deleted", id));
+  }
+
+  /**
+   * Fails 400 with the problem list when a {@code workflow} step names a workflow that does not
+   * exist ({@code self}, the workflow being saved, counts as existing).
+   */
+  private Future<Void> referencesExist(JsonObject definition, String self) {
+    Map<String, String> references = DefinitionValidator.workflowReferences(definition);
+    List<Future<JsonObject>> lookups = new ArrayList<>();
+    List<String> paths = new ArrayList<>(references.keySet());
+    for (String path : paths) {
+      String id = references.get(path);
+      lookups.add(id.equals(self) ? Future.succeededFuture(new JsonObject()) : workflows.get(id));
+    }
+    return Future.all(lookups).recover(Database::unavailable).compose(found -> {
+      JsonArray problems = new JsonArray();
+      for (int i = 0; i < paths.size(); i++) {
+        if (found.resultAt(i) == null) {
+          problems.add(new JsonObject().put("path", paths.get(i)).put("message", "no workflow has the id '"
+              + references.get(paths.get(i)) + "'"));
+        }
+      }
+      return problems.isEmpty() ? Future.succeededFuture() : Future.failedFuture(new PulseException(
+          ErrorCodes.BAD_REQUEST, "The workflow definition has " + problems.size() + " problem(s)",
+          new JsonObject().put("problems", problems)));
+    });
   }
 
   private void publish(String type, String id) {

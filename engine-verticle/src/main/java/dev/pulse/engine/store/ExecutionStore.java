@@ -15,6 +15,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -26,7 +27,8 @@ public final class ExecutionStore {
   /** The statuses an engine drives. */
   public static final String ACTIVE = "('pending', 'running', 'waiting_for_input')";
   private static final String LEASE = "TIMESTAMPADD(MICROSECOND, ?, NOW(3))";
-  private static final String SUMMARY = "id, workflow_id, workflow_name, status, started_by, started_at, completed_at";
+  private static final String SUMMARY = "id, workflow_id, workflow_name, status, started_by, started_at, completed_at,"
+      + " parent_id";
 
   /** Thrown when a decision could not be stored because another node owns the execution now. */
   public static final class LostOwnership extends RuntimeException {
@@ -47,15 +49,43 @@ public final class ExecutionStore {
     this.leaseMicros = leaseMs * 1000;
   }
 
-  /** Creates a pending execution owned (leased) by {@code node}. */
+  /**
+   * Creates a pending execution owned (leased) by {@code node}; a child execution is linked to
+   * its parent ({@code parent_id}).
+   */
   public Future<Void> insert(ExecutionState state, JsonObject definition, String node) {
     return pool.preparedQuery("INSERT INTO executions (id, workflow_id, status, started_by, started_at, logs,"
-            + " workflow_name, definition, state, owner, lease_until) VALUES (?, ?, ?, ?, NOW(), '[]', ?, ?, ?, ?, "
-            + LEASE + ")")
+            + " workflow_name, definition, state, owner, lease_until, parent_id) VALUES (?, ?, ?, ?, NOW(), '[]', ?, ?,"
+            + " ?, ?, " + LEASE + ", ?)")
         .execute(Tuple.from(Arrays.asList(state.executionId(), state.workflowId(), state.status().wire(),
             state.startedBy(), state.workflowName(), definition.encode(),
-            StateCodec.toJson(state).encode(), node, leaseMicros)))
+            StateCodec.toJson(state).encode(), node, leaseMicros,
+            state.parent() == null ? null : state.parent().executionId())))
         .mapEmpty();
+  }
+
+  /** How a child execution stands: its status, error and outputs ({@code vars}); null when there is no such row. */
+  public record ChildStatus(String id, String status, String error, JsonObject vars) {
+  }
+
+  /** The status of each of {@code ids} that exists. */
+  public Future<List<ChildStatus>> statuses(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+    return pool.preparedQuery("SELECT id, status, state FROM executions WHERE id IN (" + marks + ")")
+        .execute(Tuple.from(new ArrayList<Object>(ids)))
+        .map(rows -> {
+          List<ChildStatus> out = new ArrayList<>();
+          for (Row row : rows) {
+            JsonObject state = Database.jsonObject(row, "state");
+            state = state == null ? new JsonObject() : state;
+            out.add(new ChildStatus(row.getString("id"), row.getString("status"), state.getString("error"),
+                state.getJsonObject("vars", new JsonObject())));
+          }
+          return out;
+        });
   }
 
   /**
@@ -176,11 +206,21 @@ public final class ExecutionStore {
         .map(updated -> updated.rowCount());
   }
 
-  /** One execution with its definition snapshot, state and logs, or null. */
+  /**
+   * One execution with its definition snapshot, state and logs, or null. The children its steps
+   * wait on show their current status (the parent's state learns it only when they end).
+   */
   public Future<JsonObject> get(String id) {
     return pool.preparedQuery("SELECT " + SUMMARY + ", definition, state, logs FROM executions WHERE id = ?")
         .execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? null : ExecutionViews.full(rows.iterator().next()));
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null)
+            : pool.preparedQuery("SELECT id, status FROM executions WHERE parent_id = ?").execute(Tuple.of(id))
+                .map(children -> {
+                  JsonObject view = ExecutionViews.full(rows.iterator().next());
+                  children.forEach(child -> ExecutionViews.childStatus(view, child.getString("id"),
+                      child.getString("status")));
+                  return view;
+                }));
   }
 
   /** Executions newest first, without definitions or logs. */

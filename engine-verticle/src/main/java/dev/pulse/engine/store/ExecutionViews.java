@@ -5,9 +5,12 @@ import dev.pulse.storage.Database;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.util.Set;
 
 /** The API's JSON for executions, built from their rows. */
 final class ExecutionViews {
+
+  private static final Set<String> ENDED = Set.of("completed", "failed", "cancelled");
 
   private ExecutionViews() {
   }
@@ -18,7 +21,8 @@ final class ExecutionViews {
         .put("workflow_id", row.getString("workflow_id")).put("workflow_name", row.getString("workflow_name"))
         .put("status", row.getString("status")).put("started_by", row.getString("started_by"))
         .put("started_at", Database.instant(row, "started_at"))
-        .put("completed_at", Database.instant(row, "completed_at"));
+        .put("completed_at", Database.instant(row, "completed_at"))
+        .put("parent_execution_id", row.getString("parent_id"));
   }
 
   /**
@@ -39,6 +43,19 @@ final class ExecutionViews {
         .put("prompt_response", state.getString("prompt_response"))
         .put("prompts", state.getJsonArray("prompts", new JsonArray()))
         .put("logs", logs == null ? new JsonArray() : logs);
+  }
+
+  /** Shows child execution {@code childId} as {@code status} wherever a step lists it and has not seen it end. */
+  static void childStatus(JsonObject view, String childId, String status) {
+    for (Object step : view.getJsonArray("steps", new JsonArray())) {
+      JsonArray children = step instanceof JsonObject object ? object.getJsonArray("children") : null;
+      for (Object item : children == null ? new JsonArray() : children) {
+        JsonObject child = (JsonObject) item;
+        if (childId.equals(child.getString("execution_id")) && !ENDED.contains(child.getString("status"))) {
+          child.put("status", status);
+        }
+      }
+    }
   }
 
   private static JsonObject pendingPrompt(String status, JsonObject definition, JsonObject state) {

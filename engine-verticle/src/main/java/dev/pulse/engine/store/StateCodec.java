@@ -1,6 +1,7 @@
 package dev.pulse.engine.store;
 
 import dev.pulse.engine.decide.LogEntry;
+import dev.pulse.engine.model.ChildRun;
 import dev.pulse.engine.model.CommandOutcome;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
@@ -46,7 +47,23 @@ public final class StateCodec {
         .put("prompt_response", state.promptResponse())
         .put("prompts", prompts).put("error", state.error()).put("started_at", iso(state.startedAt()))
         .put("completed_at", iso(state.completedAt())).put("failure", state.failure())
-        .put("failed_step", state.failedStep()).put("steps", steps);
+        .put("failed_step", state.failedStep()).put("parent", parent(state.parent()))
+        .put("depth", state.depth() == 0 ? null : state.depth()).put("steps", steps);
+  }
+
+  private static JsonObject parent(ExecutionState.Parent parent) {
+    return parent == null ? null : new JsonObject().put("execution_id", parent.executionId())
+        .put("step", parent.step()).put("key", parent.key());
+  }
+
+  private static JsonArray children(StepState state) {
+    JsonArray children = new JsonArray();
+    for (ChildRun child : state.children()) {
+      children.add(new JsonObject().put("key", child.key()).put("execution_id", child.executionId())
+          .put("status", child.status()).put("error", child.error())
+          .put("vars", new JsonObject(new LinkedHashMap<>(child.vars()))));
+    }
+    return children;
   }
 
   private static JsonObject step(Step step, StepState state) {
@@ -64,6 +81,12 @@ public final class StateCodec {
     }
     if (!state.votes().isEmpty()) {
       json.put("votes", votes(state));
+    }
+    if (!state.children().isEmpty()) {
+      json.put("children", children(state));
+    }
+    if (state.handled()) {
+      json.put("on_failure_ran", true);
     }
     return json.put("status", state.status().wire()).put("started_at", iso(state.startedAt()))
         .put("finished_at", iso(state.finishedAt())).put("error", state.error())
@@ -104,7 +127,13 @@ public final class StateCodec {
     state.status(status == null ? ExecutionStatus.PENDING : status).current(source.getInteger("current_step", -1))
         .promptResponse(source.getString("prompt_response")).error(source.getString("error"))
         .startedAt(millis(source.getString("started_at"))).completedAt(millis(source.getString("completed_at")))
-        .failure(source.getString("failure")).failedStep(source.getInteger("failed_step"));
+        .failure(source.getString("failure")).failedStep(source.getInteger("failed_step"))
+        .depth(source.getInteger("depth") == null ? 0 : source.getInteger("depth"));
+    JsonObject parent = source.getJsonObject("parent");
+    if (parent != null) {
+      state.parent(new ExecutionState.Parent(parent.getString("execution_id"), parent.getInteger("step", 0),
+          parent.getString("key")));
+    }
     source.getJsonObject("vars", new JsonObject()).forEach(entry ->
         state.vars().put(entry.getKey(), String.valueOf(entry.getValue())));
     for (Object item : source.getJsonArray("prompts", new JsonArray())) {
@@ -130,6 +159,16 @@ public final class StateCodec {
       JsonObject vote = (JsonObject) item;
       Long at = millis(vote.getString("at"));
       state.votes().add(new Vote(vote.getString("by"), vote.getString("response"), at == null ? 0 : at));
+    }
+    state.handled(json.getBoolean("on_failure_ran", false));
+    JsonArray children = json.getJsonArray("children");
+    for (Object item : children == null ? new JsonArray() : children) {
+      JsonObject c = (JsonObject) item;
+      ChildRun child = new ChildRun(c.getString("key"), c.getString("execution_id"), c.getString("status"),
+          c.getString("error"));
+      c.getJsonObject("vars", new JsonObject()).forEach(entry -> child.vars().put(entry.getKey(),
+          String.valueOf(entry.getValue())));
+      state.children().add(child);
     }
     JsonArray results = json.getJsonArray("results");
     if (results != null) {

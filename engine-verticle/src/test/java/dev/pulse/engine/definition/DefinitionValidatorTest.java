@@ -86,7 +86,7 @@ class DefinitionValidatorTest {
             .put("flag", new JsonObject().put("type", "boolean").put("default", "yes")).put("9x", new JsonObject())));
     assertEquals("${vars.later} refers to no output of an earlier step | ${params.nope} refers to no declared"
         + " parameter", found.get("steps[0].command"));
-    assertEquals("output must be a name: letters, digits and _", found.get("steps[0].output"));
+    assertEquals("output must be a name (letters, digits and _) or {name, json}", found.get("steps[0].output"));
     assertEquals("output 'later' is already set by an earlier step", found.get("steps[2].output"));
     assertEquals("output applies to execute steps only", found.get("steps[3].output"));
     assertEquals("type must be string, number or boolean", found.get("params.n.type"));
@@ -234,5 +234,67 @@ class DefinitionValidatorTest {
     assertEquals(StepType.WAIT, steps.get(1).type());
     assertEquals(10, steps.get(1).durationMs());
     assertTrue(steps.get(1).continueOnError());
+  }
+
+  @Test
+  void parallelBranchesAreCheckedInsideAndOut() {
+    JsonObject good = new JsonObject("""
+        {"steps":[{"name":"Both","type":"parallel","branches":[
+          {"name":"web","steps":[{"type":"execute","targets":["web"],"command":"deploy","output":"webVersion"}]},
+          {"name":"db","steps":[{"type":"wait","duration":10}]}]},
+         {"type":"execute","targets":["all"],"command":"echo ${vars.webVersion}"}]}""");
+    assertEquals(Map.of(), problems("w", good));
+    JsonObject bad = new JsonObject("""
+        {"steps":[{"type":"parallel","branches":[
+          {"name":"a","steps":[{"type":"execute","targets":["all"],"command":"x","output":"v"}]},
+          {"name":"a","steps":[{"type":"execute","targets":["all"],"command":"echo ${vars.v}","output":"v"}]},
+          {"name":"c","steps":[]},
+          {"name":"d","steps":[{"type":"jump"}]}]},
+         {"type":"parallel"},
+         {"type":"execute","targets":["all"],"command":"x","branches":[]}]}""");
+    Map<String, String> found = problems("w", bad);
+    assertEquals("another branch is named 'a'", found.get("steps[0].branches[1].name"));
+    assertEquals("${vars.v} refers to no output of an earlier step", found.get("steps[0].branches[1].steps[0].command"));
+    assertEquals("output 'v' is also set by another branch", found.get("steps[0].branches[1]"));
+    assertEquals("steps must be a non-empty array", found.get("steps[0].branches[2].steps"));
+    assertTrue(found.get("steps[0].branches[3].steps[0].type").startsWith("unknown type 'jump'"), found.toString());
+    assertTrue(found.get("steps[1].branches").startsWith("branches must be a non-empty array"), found.toString());
+    assertEquals("branches applies to parallel steps only", found.get("steps[2].branches"));
+  }
+
+  @Test
+  void workflowStepsNeedAnIdAndPlainParams() {
+    assertEquals(Map.of(), problems("w", definition(new JsonObject().put("type", "workflow").put("workflow", "w2")
+        .put("params", new JsonObject().put("n", 3).put("flag", true).put("text", "a ${params.x}")))
+        .put("params", new JsonObject().put("x", new JsonObject().put("type", "string")))));
+    Map<String, String> found = problems("w", definition(new JsonObject().put("type", "workflow")
+        .put("params", new JsonObject().put("list", new JsonArray()).put("ref", "${vars.none}"))));
+    assertEquals("workflow is required", found.get("steps[0].workflow"));
+    assertEquals("must be a string, number or boolean", found.get("steps[0].params.list"));
+    assertEquals("${vars.none} refers to no output of an earlier step", found.get("steps[0].params.ref"));
+    assertEquals(Map.of("steps[0].branches[0].steps[0].workflow", "w9", "steps[1].onFailure[0].workflow", "w8"),
+        DefinitionValidator.workflowReferences(new JsonObject("""
+            {"steps":[{"type":"parallel","branches":[{"steps":[{"type":"workflow","workflow":"w9"}]}]},
+              {"type":"wait","duration":1,"onFailure":[{"type":"workflow","workflow":"w8"}]}]}""")));
+  }
+
+  @Test
+  void aStepsOwnOnFailureStepsAreSteps() {
+    assertEquals(Map.of(), problems("w", definition(execute().put("onFailure", new JsonArray().add(execute())))));
+    Map<String, String> found = problems("w", definition(execute().put("onFailure", new JsonArray()),
+        execute().put("onFailure", new JsonArray().add(new JsonObject().put("type", "prompt")))));
+    assertTrue(found.get("steps[0].onFailure").startsWith("onFailure must be a non-empty array"), found.toString());
+    assertEquals("message is required", found.get("steps[1].onFailure[0].message"));
+  }
+
+  @Test
+  void anOutputMayNameAJsonField() {
+    assertEquals(Map.of(), problems("w", definition(execute().put("output", new JsonObject().put("name", "v")
+        .put("json", "release.items.0.id")))));
+    Map<String, String> found = problems("w", definition(execute().put("output", new JsonObject().put("name", "1x")
+        .put("json", "a..b").put("jq", ".a"))));
+    assertEquals("name must be letters, digits and _", found.get("steps[0].output.name"));
+    assertTrue(found.get("steps[0].output.json").startsWith("json must be the dotted path"), found.toString());
+    assertEquals("unknown field 'jq': use name and json", found.get("steps[0].output.jq"));
   }
 }
