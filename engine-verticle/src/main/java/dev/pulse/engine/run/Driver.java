@@ -1,25 +1,54 @@
 package dev.pulse.engine.run;
 
+import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
+
+import dev.pulse.engine.decide.Action;
 import dev.pulse.engine.decide.Decider;
 import dev.pulse.engine.decide.Decision;
 import dev.pulse.engine.decide.Event;
+import dev.pulse.engine.decide.LogEntry;
+import dev.pulse.engine.decide.Rejected;
 import dev.pulse.engine.model.ExecutionState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives one execution this node owns: events are decided one at a time, in arrival order; each
  * decision is stored before anything is sent or published.
+ *
+ * <p>Events that arrive while a decision is being stored wait, and are then decided together
+ * and stored as one: the 200 results of a fan-out cost a handful of writes of the execution's
+ * state, not 200. Each event still gets its own outcome (a rejected answer fails only its
+ * request).
  */
 final class Driver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
+  /** Most events decided and stored together. */
+  static final int MAX_BATCH = 256;
 
   private final Runner runner;
   private final String id;
   private final long createdAt = System.nanoTime();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private ExecutionState state;
-  private Future<?> tail = Future.succeededFuture();
+  private Promise<Void> idle;
   private long timer = -1;
   private boolean closed;
+
+  /** An event waiting to be decided, and who waits for its outcome. */
+  private record Pending(Event event, Promise<Decision> outcome) {
+  }
+
+  /** How each event of a batch went, and the batch's merged decision. */
+  private record Batch(Decision merged, List<RuntimeException> failures) {
+  }
 
   Driver(Runner runner, ExecutionState state) {
     this.runner = runner;
@@ -45,32 +74,94 @@ final class Driver {
 
   /** Queues {@code event}; yields the decision once it is stored and its actions are under way. */
   Future<Decision> submit(Event event) {
-    Future<Decision> result = tail.transform(previous -> process(event));
-    tail = result.transform(done -> Future.succeededFuture());
-    return result;
+    Promise<Decision> outcome = Promise.promise();
+    queue.add(new Pending(event, outcome));
+    if (idle == null) {
+      idle = Promise.promise();
+      next();
+    }
+    return outcome.future();
   }
 
   /** Completes when everything queued so far is done. */
   Future<?> idle() {
-    return tail;
+    return idle == null ? Future.succeededFuture() : idle.future();
   }
 
-  private Future<Decision> process(Event event) {
-    if (closed) {
-      return Future.failedFuture(new NotDriven(id));
+  /** Decides and stores everything queued now, then looks again. */
+  private void next() {
+    if (queue.isEmpty()) {
+      Promise<Void> done = idle;
+      idle = null;
+      done.complete();
+      return;
+    }
+    List<Pending> batch = new ArrayList<>();
+    while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+      batch.add(queue.poll());
+    }
+    // An execution that ended still answers what arrived meanwhile (an answer is refused as too
+    // late, 409) instead of sending the caller to another node that will not drive it either.
+    boolean ended = closed && state.status().terminal();
+    if (closed && !ended) {
+      batch.forEach(pending -> pending.outcome().fail(new NotDriven(id)));
+      next();
+      return;
     }
     ExecutionState current = state;
     long now = System.currentTimeMillis();
-    return runner.vertx().executeBlocking(() -> runner.decider().decide(current, event, now), false)
-        .compose(decision -> !decision.changed() ? Future.succeededFuture(decision)
-            : runner.save(decision).map(decision))
-        .andThen(outcome -> {
+    List<Event> events = batch.stream().map(Pending::event).toList();
+    runner.vertx().executeBlocking(() -> decideAll(runner.decider(), current, events, now), false)
+        .compose(decided -> !decided.merged().changed() ? Future.succeededFuture(decided)
+            : ended ? Future.<Batch>failedFuture(new NotDriven(id)) : runner.save(decided.merged()).map(decided))
+        .onComplete(outcome -> {
           if (outcome.succeeded()) {
-            apply(outcome.result());
+            apply(outcome.result().merged());
+            for (int i = 0; i < batch.size(); i++) {
+              RuntimeException failure = outcome.result().failures().get(i);
+              if (failure == null) {
+                batch.get(i).outcome().complete(outcome.result().merged());
+              } else {
+                batch.get(i).outcome().fail(failure);
+              }
+            }
           } else {
             runner.failed(this, outcome.cause());
+            batch.forEach(pending -> pending.outcome().fail(outcome.cause()));
           }
+          next();
         });
+  }
+
+  /**
+   * The events' decisions one after the other, merged: the last state, every log line and action
+   * in order. An event the decider rejects (or fails on) changes nothing and is reported as its own
+   * failure.
+   */
+  private static Batch decideAll(Decider decider, ExecutionState start, List<Event> events, long now) {
+    ExecutionState state = start;
+    List<LogEntry> logs = new ArrayList<>();
+    List<Action> actions = new ArrayList<>();
+    List<RuntimeException> failures = new ArrayList<>();
+    boolean changed = false;
+    for (Event event : events) {
+      try {
+        Decision decision = decider.decide(state, event, now);
+        state = decision.state();
+        logs.addAll(decision.logs());
+        actions.addAll(decision.actions());
+        changed |= decision.changed();
+        failures.add(null);
+      } catch (Rejected rejected) {
+        failures.add(rejected);
+      } catch (RuntimeException bug) {
+        // The decider never changes the state it is given, so the others go on from a sound state.
+        LOG.atError().addKeyValue(EXECUTION_ID, start.executionId()).setCause(bug)
+            .log("Execution {}: deciding {} failed", start.executionId(), event.getClass().getSimpleName());
+        failures.add(bug);
+      }
+    }
+    return new Batch(new Decision(state, List.copyOf(logs), List.copyOf(actions), changed), failures);
   }
 
   private void apply(Decision decision) {
