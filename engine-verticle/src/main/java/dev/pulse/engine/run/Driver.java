@@ -112,6 +112,13 @@ final class Driver {
     long now = System.currentTimeMillis();
     List<Event> events = batch.stream().map(Pending::event).toList();
     runner.vertx().executeBlocking(() -> decideAll(runner.decider(), current, events, now), false)
+        .andThen(decided -> {
+          if (decided.succeeded() && !ended) {
+            // Asking the registry changes nothing, so it need not wait for the decision to be
+            // stored: its answer queues here and is decided right after.
+            runner.effects().resolve(this, decided.result().merged().actions());
+          }
+        })
         .compose(decided -> !decided.merged().changed() ? Future.succeededFuture(decided)
             : ended ? Future.<Batch>failedFuture(new NotDriven(id)) : runner.save(decided.merged()).map(decided))
         .onComplete(outcome -> {
@@ -162,6 +169,12 @@ final class Driver {
       }
     }
     return new Batch(new Decision(state, List.copyOf(logs), List.copyOf(actions), changed), failures);
+  }
+
+  /** A decision stored before this driver existed (with the execution's row): carried out now. */
+  void stored(Decision decision) {
+    runner.effects().resolve(this, decision.actions());
+    apply(decision);
   }
 
   private void apply(Decision decision) {

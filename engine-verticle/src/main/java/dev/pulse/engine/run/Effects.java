@@ -43,11 +43,13 @@ final class Effects {
     this.commands = commands;
   }
 
+  /**
+   * Carries out a stored decision's actions, except the registry look-ups: {@link #resolve} sent
+   * those while the decision was being stored.
+   */
   void perform(Driver driver, List<Action> actions) {
     for (Action action : actions) {
-      if (action instanceof Action.ResolveTargets resolve) {
-        resolve(driver, resolve);
-      } else if (action instanceof Action.Dispatch dispatch) {
+      if (action instanceof Action.Dispatch dispatch) {
         dispatch(driver, dispatch);
       } else if (action instanceof Action.CancelCommand cancel) {
         workers.control(cancel.workerId(), new JsonObject().put("type", "cancel")
@@ -64,6 +66,15 @@ final class Effects {
         bus.publish(Addresses.EVENT_EXECUTION, Plain.json(publish.body()));
       }
       // StartTimer: the driver keeps one timer at Decider.nextWakeUp; CloseCommand: stored with the decision.
+    }
+  }
+
+  /** Sends a decision's registry look-ups (which change nothing) without waiting for it to be stored. */
+  void resolve(Driver driver, List<Action> actions) {
+    for (Action action : actions) {
+      if (action instanceof Action.ResolveTargets resolve) {
+        resolve(driver, resolve);
+      }
     }
   }
 

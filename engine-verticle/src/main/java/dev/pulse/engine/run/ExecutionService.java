@@ -74,17 +74,20 @@ public final class ExecutionService {
           Variables.params(definition.getJsonObject("params"), (JsonObject) params)));
       ExecutionState state = new ExecutionState(UUID.randomUUID().toString(), workflowId, workflow.getString("name"),
           startedBy, values, steps);
-      return executions.insert(state, definition, runner.node()).recover(Database::unavailable)
-          .map(inserted -> {
-            Driver driver = runner.adopt(state);
-            LOG.atInfo().addKeyValue(EXECUTION_ID, state.executionId()).addKeyValue(WORKFLOW_ID, workflowId)
-                .log("Execution {} of workflow {} started by {}", state.executionId(), workflowId, startedBy);
-            bus.bus().publish(Addresses.EVENT_EXECUTION, new JsonObject().put("type", "execution_started")
-                .put("execution_id", state.executionId()).put("workflow_id", workflowId));
-            driver.submit(new Event.Start());
-            return new JsonObject().put("id", state.executionId()).put("execution_id", state.executionId())
-                .put("status", state.status().wire());
-          });
+      // The first decision (start, open the first step) is stored with the row: one write, not two.
+      long now = System.currentTimeMillis();
+      return runner.vertx().executeBlocking(() -> runner.decider().decide(state, new Event.Start(), now), false)
+          .compose(started -> executions.insert(started.state(), started.logs(), definition, runner.node())
+              .recover(Database::unavailable)
+              .map(inserted -> {
+                LOG.atInfo().addKeyValue(EXECUTION_ID, state.executionId()).addKeyValue(WORKFLOW_ID, workflowId)
+                    .log("Execution {} of workflow {} started by {}", state.executionId(), workflowId, startedBy);
+                bus.bus().publish(Addresses.EVENT_EXECUTION, new JsonObject().put("type", "execution_started")
+                    .put("execution_id", state.executionId()).put("workflow_id", workflowId));
+                runner.started(started);
+                return new JsonObject().put("id", state.executionId()).put("execution_id", state.executionId())
+                    .put("status", started.state().status().wire());
+              }));
     });
   }
 

@@ -134,6 +134,18 @@ public final class Runner {
     return drivers.computeIfAbsent(state.executionId(), id -> new Driver(this, state));
   }
 
+  /**
+   * Drives a new execution whose row this node just inserted with its first decision already
+   * stored: that decision's actions are carried out. When the scan loaded the committed row first,
+   * its driver resumes from the stored state itself.
+   */
+  void started(Decision first) {
+    Driver driver = adopt(first.state());
+    if (driver.state() == first.state()) {
+      driver.stored(first);
+    }
+  }
+
   /** The driver of {@code id}, loading it when this node owns the row; fails NotDriven otherwise. */
   Future<Driver> driver(String id) {
     Driver driver = drivers.get(id);

@@ -2,6 +2,7 @@ package dev.pulse.engine.store;
 
 import dev.pulse.engine.decide.Action;
 import dev.pulse.engine.decide.Decision;
+import dev.pulse.engine.decide.LogEntry;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.storage.Database;
 import io.vertx.core.Future;
@@ -54,11 +55,19 @@ public final class ExecutionStore {
    * its parent ({@code parent_id}).
    */
   public Future<Void> insert(ExecutionState state, JsonObject definition, String node) {
+    return insert(state, List.of(), definition, node);
+  }
+
+  /**
+   * Creates an execution with its first decision already taken ({@code state} and its log
+   * lines), so that starting a run costs one write, not two.
+   */
+  public Future<Void> insert(ExecutionState state, List<LogEntry> logs, JsonObject definition, String node) {
     return pool.preparedQuery("INSERT INTO executions (id, workflow_id, status, started_by, started_at, logs,"
-            + " workflow_name, definition, state, owner, lease_until, parent_id) VALUES (?, ?, ?, ?, NOW(), '[]', ?, ?,"
+            + " workflow_name, definition, state, owner, lease_until, parent_id) VALUES (?, ?, ?, ?, NOW(), ?, ?, ?,"
             + " ?, ?, " + LEASE + ", ?)")
         .execute(Tuple.from(Arrays.asList(state.executionId(), state.workflowId(), state.status().wire(),
-            state.startedBy(), state.workflowName(), definition.encode(),
+            state.startedBy(), StateCodec.logs(logs).encode(), state.workflowName(), definition.encode(),
             StateCodec.toJson(state).encode(), node, leaseMicros,
             state.parent() == null ? null : state.parent().executionId())))
         .mapEmpty();
@@ -176,26 +185,52 @@ public final class ExecutionStore {
                 }));
   }
 
-  /** Takes over every active execution whose owner's lease ran out; yields the ids {@code node} owns. */
+  /**
+   * Takes over every active execution whose owner's lease ran out; yields the ids {@code node} owns.
+   *
+   * <p>The candidates are found by a plain read and taken by primary key, the lease condition
+   * checked again: an {@code UPDATE} over the lease index would lock its ranges on every pass and
+   * deadlock with decisions that move an execution's status in that index.
+   */
   public Future<List<String>> claimExpiredAndListOwned(String node) {
-    return pool.preparedQuery("UPDATE executions SET owner = ?, lease_until = " + LEASE + " WHERE status IN "
-            + ACTIVE + " AND (owner IS NULL OR lease_until IS NULL OR lease_until < NOW(3))")
-        .execute(Tuple.of(node, leaseMicros))
-        .compose(claimed -> pool.preparedQuery("SELECT id FROM executions WHERE owner = ? AND status IN " + ACTIVE)
-            .execute(Tuple.of(node)))
-        .map(rows -> {
-          List<String> ids = new ArrayList<>();
-          rows.forEach(row -> ids.add(row.getString("id")));
-          return ids;
-        });
+    return ids("SELECT id FROM executions WHERE status IN " + ACTIVE
+            + " AND (owner IS NULL OR lease_until IS NULL OR lease_until < NOW(3))", Tuple.tuple())
+        .compose(expired -> byId(expired, "UPDATE executions SET owner = ?, lease_until = " + LEASE
+            + " WHERE status IN " + ACTIVE + " AND (owner IS NULL OR lease_until IS NULL OR lease_until < NOW(3))"
+            + " AND id IN ", Tuple.of(node, leaseMicros)))
+        .compose(claimed -> ids("SELECT id FROM executions WHERE owner = ? AND status IN " + ACTIVE, Tuple.of(node)));
   }
 
-  /** Extends the lease of everything {@code node} drives. */
+  /** Extends the lease of everything {@code node} drives (found by a plain read, then updated by key). */
   public Future<Integer> renew(String node) {
-    return pool.preparedQuery("UPDATE executions SET lease_until = " + LEASE + " WHERE owner = ? AND status IN "
-            + ACTIVE)
-        .execute(Tuple.of(leaseMicros, node))
-        .map(updated -> updated.rowCount());
+    return ids("SELECT id FROM executions WHERE owner = ? AND status IN " + ACTIVE, Tuple.of(node))
+        .compose(owned -> byId(owned, "UPDATE executions SET lease_until = " + LEASE + " WHERE owner = ? AND status IN "
+            + ACTIVE + " AND id IN ", Tuple.of(leaseMicros, node)));
+  }
+
+  private Future<List<String>> ids(String sql, Tuple params) {
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(row -> ids.add(row.getString("id")));
+      return ids;
+    });
+  }
+
+  /** Runs {@code sql + "(?, ?, ...)"} over {@code ids}, 500 at a time; yields the rows changed. */
+  private Future<Integer> byId(List<String> ids, String sql, Tuple params) {
+    Future<Integer> done = Future.succeededFuture(0);
+    for (int from = 0; from < ids.size(); from += 500) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < params.size(); i++) {
+        values.add(params.getValue(i));
+      }
+      values.addAll(chunk);
+      String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+      done = done.compose(sum -> pool.preparedQuery(sql + "(" + marks + ")").execute(Tuple.from(values))
+          .map(updated -> sum + updated.rowCount()));
+    }
+    return done;
   }
 
   /** Gives up everything {@code node} drives, so that another node takes it over at once. */

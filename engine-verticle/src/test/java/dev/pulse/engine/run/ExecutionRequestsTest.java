@@ -54,7 +54,7 @@ class ExecutionRequestsTest {
         .put("started_by", "alice").put("params", new JsonObject().put("env", "prod"))).await();
     String id = reply.getString("id");
     assertEquals(id, reply.getString("execution_id"));
-    assertEquals("pending", reply.getString("status"));
+    assertEquals("waiting_for_input", reply.getString("status"), "the first decision is stored with the row");
     JsonObject waiting = fx.awaitStatus(id, "waiting_for_input", 5_000);
     assertEquals(new JsonObject().put("env", "prod"), waiting.getJsonObject("params"));
     assertEquals(List.of("execution_started", "execution_status", "step_started", "execution_status",
