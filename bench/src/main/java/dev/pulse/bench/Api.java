@@ -28,6 +28,8 @@ final class Api {
     }
   }
 
+  private static final long REQUEST_TIMEOUT_MS = 60_000;
+
   private final HttpClient http;
 
   Api(Vertx vertx, int port, int connections) {
@@ -77,7 +79,9 @@ final class Api {
   }
 
   private Future<Buffer> request(HttpMethod method, String uri, JsonObject body, int expected) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri)
+    // A request never waits forever: a lost answer fails its sample instead of stalling the run.
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setIdleTimeout(REQUEST_TIMEOUT_MS)
+        .setConnectTimeout(REQUEST_TIMEOUT_MS)
         .putHeader("Remote-User", "bench").putHeader("Remote-Groups", "admin")
         .putHeader("Accept", "application/json");
     if (body != null) {

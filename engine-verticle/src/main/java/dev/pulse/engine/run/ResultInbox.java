@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code ENGINE_RESULTS}: workers' step results. Recorded first (the first result per command
  * wins), then acknowledged, also for unknown and duplicate ids so that the worker stops
  * retrying. Only a database failure is refused (503), so the worker retries later. The owner of
- * the execution is told at once: here, even before the result is recorded, or through
- * {@link EngineInternal#COMMAND_RECORDED} once it is.
+ * the execution is told at once, here or through {@link EngineInternal#COMMAND_RECORDED}.
  */
 public final class ResultInbox {
 
@@ -42,13 +41,8 @@ public final class ResultInbox {
           .log("Ignoring a step result without command_id from worker {}", result.workerId());
       return Future.succeededFuture(ACK.copy());
     }
-    // The node driving the execution decides on the result while it is being recorded: the
-    // decision holds the outcome itself, and the decider ignores a result for a target that is
-    // not waiting (a duplicate, a closed command), so nothing waits for this commit but the ack.
-    boolean fed = result.executionId() != null && runner.recorded(result.executionId(), result.commandId(),
-        result.toJson());
     return commands.record(result).recover(Database::unavailable).map(executionId -> {
-      if (executionId != null && !fed && !runner.recorded(executionId, result.commandId(), result.toJson())) {
+      if (executionId != null && !runner.recorded(executionId, result.commandId(), result.toJson())) {
         bus.publish(EngineInternal.COMMAND_RECORDED, new JsonObject().put("execution_id", executionId)
             .put("command_id", result.commandId()).put("result", result.toJson()));
       }
