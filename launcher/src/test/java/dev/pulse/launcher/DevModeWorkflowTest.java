@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.testkit.Await;
 import dev.pulse.testkit.Http;
-import dev.pulse.testkit.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DevModeWorkflowTest {
 
-  private static Launched pulse;
+  private static TwoWorkerDevMode fleet;
   private static Http http;
   private static ApiDriver api;
   private static Path dir;
@@ -32,21 +31,16 @@ class DevModeWorkflowTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = TestDatabase.dataDir().resolve("flow-" + UUID.randomUUID());
-    Files.createDirectories(dir);
-    settings = Settings.defaults().put("DATA_DIR", dir.toString()).put("PORT", 0)
-        .put("HEARTBEAT_INTERVAL", 1).put("WORKER_NAME", "alpha").put("WORKER_CWD", dir.toString());
-    pulse = DevMode.start(settings);
-    Workers.deploy(pulse.vertx(), settings.copy().put("WORKER_NAME", "beta"), 1);
-    http = new Http(pulse.httpPort());
-    api = new ApiDriver(http);
-    Await.until(Duration.ofSeconds(30), "both workers online", () -> api.onlineWorkers() == 2 ? Boolean.TRUE : null);
+    fleet = TwoWorkerDevMode.start("flow");
+    http = fleet.http();
+    api = fleet.api();
+    dir = fleet.dir();
+    settings = fleet.settings();
   }
 
   @AfterAll
   static void stop() {
-    http.close();
-    pulse.close();
+    fleet.close();
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.testkit.Await;
 import dev.pulse.testkit.Http;
-import dev.pulse.testkit.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -27,28 +26,22 @@ import org.junit.jupiter.api.Timeout;
 class WorkflowCompositionTest {
 
   private static final Duration LIMIT = Duration.ofSeconds(40);
-  private static Launched pulse;
+  private static TwoWorkerDevMode fleet;
   private static Http http;
   private static ApiDriver api;
   private static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = TestDatabase.dataDir().resolve("compose-" + UUID.randomUUID());
-    Files.createDirectories(dir);
-    JsonObject settings = Settings.defaults().put("DATA_DIR", dir.toString()).put("PORT", 0)
-        .put("HEARTBEAT_INTERVAL", 1).put("WORKER_NAME", "alpha").put("WORKER_CWD", dir.toString());
-    pulse = DevMode.start(settings);
-    Workers.deploy(pulse.vertx(), settings.copy().put("WORKER_NAME", "beta"), 1);
-    http = new Http(pulse.httpPort());
-    api = new ApiDriver(http);
-    Await.until(Duration.ofSeconds(30), "both workers online", () -> api.onlineWorkers() == 2 ? Boolean.TRUE : null);
+    fleet = TwoWorkerDevMode.start("compose");
+    http = fleet.http();
+    api = fleet.api();
+    dir = fleet.dir();
   }
 
   @AfterAll
   static void stop() {
-    http.close();
-    pulse.close();
+    fleet.close();
   }
 
   private static JsonObject on(String worker, String name, String command) {
