@@ -16,10 +16,15 @@ import java.util.UUID;
 record TwoWorkerDevMode(Launched pulse, Http http, ApiDriver api, Path dir, JsonObject settings) implements AutoCloseable {
 
   static TwoWorkerDevMode start(String name) throws Exception {
+    return start(name, new JsonObject());
+  }
+
+  /** With {@code extra} settings on top of the test defaults. */
+  static TwoWorkerDevMode start(String name, JsonObject extra) throws Exception {
     Path dir = TestDatabase.dataDir().resolve(name + "-" + UUID.randomUUID());
     Files.createDirectories(dir);
     JsonObject settings = Settings.defaults().put("DATA_DIR", dir.toString()).put("PORT", 0)
-        .put("HEARTBEAT_INTERVAL", 1).put("WORKER_NAME", "alpha").put("WORKER_CWD", dir.toString());
+        .put("HEARTBEAT_INTERVAL", 1).put("WORKER_NAME", "alpha").put("WORKER_CWD", dir.toString()).mergeIn(extra);
     Launched pulse = DevMode.start(settings);
     Workers.deploy(pulse.vertx(), settings.copy().put("WORKER_NAME", "beta"), 1);
     Http http = new Http(pulse.httpPort());
