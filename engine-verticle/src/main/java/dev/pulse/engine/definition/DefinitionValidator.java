@@ -301,18 +301,21 @@ public final class DefinitionValidator {
         problems.add(new Problem(path + ".output.json", "json must be the dotted path of a field of the JSON the"
             + " command prints, e.g. release.version or items.0.id"));
       }
-      Object named = field.getValue("name");
-      if (!(named instanceof String name) || !Variables.NAME.matcher(name).matches()) {
-        problems.add(new Problem(path + ".output.name", "name must be letters, digits and _"));
-      } else if (!outputs.add(name)) {
-        problems.add(new Problem(path + ".output.name", "output '" + name + "' is already set by an earlier step"));
-      }
+      claimOutput(field.getValue("name"), path + ".output.name", "name must be letters, digits and _", outputs,
+          problems);
       return;
     }
-    if (!(output instanceof String name) || !Variables.NAME.matcher(name).matches()) {
-      problems.add(new Problem(path + ".output", "output must be a name (letters, digits and _) or {name, json}"));
+    claimOutput(output, path + ".output", "output must be a name (letters, digits and _) or {name, json}", outputs,
+        problems);
+  }
+
+  /** {@code value} as a new output name: a valid name ({@code invalid} otherwise) that no earlier step sets. */
+  private static void claimOutput(Object value, String where, String invalid, Set<String> outputs,
+      List<Problem> problems) {
+    if (!(value instanceof String name) || !Variables.NAME.matcher(name).matches()) {
+      problems.add(new Problem(where, invalid));
     } else if (!outputs.add(name)) {
-      problems.add(new Problem(path + ".output", "output '" + name + "' is already set by an earlier step"));
+      problems.add(new Problem(where, "output '" + name + "' is already set by an earlier step"));
     }
   }
 
@@ -458,12 +461,8 @@ public final class DefinitionValidator {
       return;
     }
     for (int i = 0; i < names.size(); i++) {
-      if (!(names.getValue(i) instanceof String name) || !Variables.NAME.matcher(name).matches()) {
-        problems.add(new Problem(path + ".outputs[" + i + "]", "an output name is letters, digits and _"));
-      } else if (!outputs.add(name)) {
-        problems.add(new Problem(path + ".outputs[" + i + "]", "output '" + name + "' is already set by an earlier"
-            + " step"));
-      }
+      claimOutput(names.getValue(i), path + ".outputs[" + i + "]", "an output name is letters, digits and _", outputs,
+          problems);
     }
   }
 

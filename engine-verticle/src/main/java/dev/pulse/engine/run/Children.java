@@ -8,12 +8,9 @@ import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.engine.decide.Action;
 import dev.pulse.engine.decide.Event;
-import dev.pulse.engine.definition.StepParser;
-import dev.pulse.engine.definition.Variables;
 import dev.pulse.engine.model.ChildRun;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.engine.model.ExecutionStatus;
-import dev.pulse.engine.model.Step;
 import dev.pulse.engine.model.StepState;
 import dev.pulse.engine.store.ExecutionStore;
 import dev.pulse.engine.store.Plain;
@@ -72,46 +69,36 @@ final class Children {
     ExecutionState from = parent.state();
     definition(action).compose(found -> {
       JsonObject definition = found.definition();
-      List<Step> steps = StepParser.steps(definition);
-      if (steps.isEmpty() || steps.stream().anyMatch(step -> step.type() == null)) {
-        return Future.failedFuture(PulseException.badRequest("workflow " + action.workflowId()
-            + " has an invalid definition"));
-      }
       Map<String, Object> params = action.definition() != null ? action.params()
-          : Plain.map(new JsonObject(Variables.params(definition.getJsonObject("params"),
-              Plain.json(action.params()))));
+          : ExecutionService.startParams(definition, Plain.json(action.params()));
       ExecutionState child = new ExecutionState(action.childId(), found.workflowId(), found.name(),
-          from.startedBy(), params, steps)
+          from.startedBy(), params, ExecutionService.runnableSteps(action.workflowId(), definition))
           .parent(new ExecutionState.Parent(parent.id(), action.step(), action.key())).depth(from.depth() + 1);
       child.vars().putAll(action.vars());
-      return executions.insert(child, definition, runner.node()).map(inserted -> child);
-    }).onSuccess(child -> {
-      Driver driver = runner.adopt(child);
-      LOG.atInfo().addKeyValue(EXECUTION_ID, child.executionId())
-          .log("Execution {} started for step {} of execution {}", child.executionId(), action.step(), parent.id());
-      bus.publish(Addresses.EVENT_EXECUTION, new JsonObject().put("type", "execution_started")
+      return runner.begin(child, definition, new JsonObject().put("type", "execution_started")
           .put("execution_id", child.executionId()).put("workflow_id", child.workflowId())
           .put("parent_execution_id", parent.id()));
-      driver.submit(new Event.Start());
-    }).onFailure(failure -> {
-      if (failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
-        check(parent, List.of(action.childId()));
-        return;
-      }
-      if (failure instanceof PulseException pulse && pulse.status() != ErrorCodes.UNAVAILABLE) {
-        parent.submit(new Event.ChildFinished(action.childId(), ExecutionStatus.FAILED.wire(),
-            "could not start: " + pulse.getMessage(), Map.of()));
-        return;
-      }
-      // The database is away: asked again shortly (the id makes a second insert harmless).
-      LOG.atWarn().addKeyValue(EXECUTION_ID, parent.id()).log("Execution {}: could not start child {} yet: {}",
-          parent.id(), action.childId(), failure.toString());
-      runner.vertx().setTimer(RETRY_MS, again -> {
-        if (!parent.closed()) {
-          start(parent, action);
-        }
-      });
-    });
+    }).onSuccess(first -> LOG.atInfo().addKeyValue(EXECUTION_ID, action.childId())
+        .log("Execution {} started for step {} of execution {}", action.childId(), action.step(), parent.id()))
+        .onFailure(failure -> {
+          if (failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
+            check(parent, List.of(action.childId()));
+            return;
+          }
+          if (failure instanceof PulseException pulse && pulse.status() != ErrorCodes.UNAVAILABLE) {
+            parent.submit(new Event.ChildFinished(action.childId(), ExecutionStatus.FAILED.wire(),
+                "could not start: " + pulse.getMessage(), Map.of()));
+            return;
+          }
+          // The database is away: asked again shortly (the id makes a second insert harmless).
+          LOG.atWarn().addKeyValue(EXECUTION_ID, parent.id()).log("Execution {}: could not start child {} yet: {}",
+              parent.id(), action.childId(), failure.toString());
+          runner.vertx().setTimer(RETRY_MS, again -> {
+            if (!parent.closed()) {
+              start(parent, action);
+            }
+          });
+        });
   }
 
   private record Found(String workflowId, String name, JsonObject definition) {

@@ -3,7 +3,6 @@ package dev.pulse.engine.run;
 import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
 import static dev.pulse.contracts.LogKeys.WORKFLOW_ID;
 
-import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.BusClient;
 import dev.pulse.contracts.EngineInternal;
 import dev.pulse.contracts.ErrorCodes;
@@ -65,30 +64,35 @@ public final class ExecutionService {
         return Future.failedFuture(PulseException.notFound("Workflow " + workflowId + " does not exist"));
       }
       JsonObject definition = workflow.getJsonObject("definition");
-      List<Step> steps = StepParser.steps(definition);
-      if (steps.isEmpty() || steps.stream().anyMatch(step -> step.type() == null)) {
-        return Future.failedFuture(PulseException.badRequest("Workflow " + workflowId
-            + " has an invalid definition; edit and save it again"));
-      }
-      Map<String, Object> values = Plain.map(new JsonObject(
-          Variables.params(definition.getJsonObject("params"), (JsonObject) params)));
       ExecutionState state = new ExecutionState(UUID.randomUUID().toString(), workflowId, workflow.getString("name"),
-          startedBy, values, steps);
-      // The first decision (start, open the first step) is stored with the row: one write, not two.
-      long now = System.currentTimeMillis();
-      return runner.vertx().executeBlocking(() -> runner.decider().decide(state, new Event.Start(), now), false)
-          .compose(started -> executions.insert(started.state(), started.logs(), definition, runner.node())
-              .recover(Database::unavailable)
-              .map(inserted -> {
-                LOG.atInfo().addKeyValue(EXECUTION_ID, state.executionId()).addKeyValue(WORKFLOW_ID, workflowId)
-                    .log("Execution {} of workflow {} started by {}", state.executionId(), workflowId, startedBy);
-                bus.bus().publish(Addresses.EVENT_EXECUTION, new JsonObject().put("type", "execution_started")
-                    .put("execution_id", state.executionId()).put("workflow_id", workflowId));
-                runner.started(started);
-                return new JsonObject().put("id", state.executionId()).put("execution_id", state.executionId())
-                    .put("status", started.state().status().wire());
-              }));
+          startedBy, startParams(definition, (JsonObject) params), runnableSteps(workflowId, definition));
+      return runner.begin(state, definition, new JsonObject().put("type", "execution_started")
+              .put("execution_id", state.executionId()).put("workflow_id", workflowId))
+          .recover(Database::unavailable)
+          .map(first -> {
+            LOG.atInfo().addKeyValue(EXECUTION_ID, state.executionId()).addKeyValue(WORKFLOW_ID, workflowId)
+                .log("Execution {} of workflow {} started by {}", state.executionId(), workflowId, startedBy);
+            return new JsonObject().put("id", state.executionId()).put("execution_id", state.executionId())
+                .put("status", first.state().status().wire());
+          });
     });
+  }
+
+  /**
+   * The steps of stored workflow {@code workflowId}; 400 when its definition no longer yields
+   * runnable steps.
+   */
+  static List<Step> runnableSteps(String workflowId, JsonObject definition) {
+    List<Step> steps = StepParser.steps(definition);
+    if (steps.isEmpty() || steps.stream().anyMatch(step -> step.type() == null)) {
+      throw PulseException.badRequest("Workflow " + workflowId + " has an invalid definition; edit and save it again");
+    }
+    return steps;
+  }
+
+  /** {@code given} checked against the definition's declared params (400 naming the param), as plain values. */
+  static Map<String, Object> startParams(JsonObject definition, JsonObject given) {
+    return Plain.map(new JsonObject(Variables.params(definition.getJsonObject("params"), given)));
   }
 
   /** {@code {status?, workflow_id?, limit?, offset?}} → {@code {executions:[...]}}, newest first. */

@@ -5,6 +5,7 @@ import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
 import static dev.pulse.contracts.LogKeys.WORKER_ID;
 import static dev.pulse.contracts.LogKeys.WORKFLOW_ID;
 
+import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.EngineInternal;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
@@ -135,15 +136,22 @@ public final class Runner {
   }
 
   /**
-   * Drives a new execution whose row this node just inserted with its first decision already
-   * stored: that decision's actions are carried out. When the scan loaded the committed row first,
-   * its driver resumes from the stored state itself.
+   * Starts a new execution: its first decision (start, open the first step) is taken and stored
+   * with its row, one write, not two; then {@code announce} ({@code execution_started}) is
+   * published and the decision carried out. Fails as the insert failed (a duplicate id included).
    */
-  void started(Decision first) {
-    Driver driver = adopt(first.state());
-    if (driver.state() == first.state()) {
-      driver.stored(first);
-    }
+  Future<Decision> begin(ExecutionState state, JsonObject definition, JsonObject announce) {
+    long now = System.currentTimeMillis();
+    return vertx.executeBlocking(() -> decider.decide(state, new Event.Start(), now), false)
+        .compose(first -> executions.insert(first.state(), first.logs(), definition, node).map(first))
+        .onSuccess(first -> {
+          vertx.eventBus().publish(Addresses.EVENT_EXECUTION, announce);
+          Driver driver = adopt(first.state());
+          // When the scan loaded the committed row first, its driver resumes from the stored state itself.
+          if (driver.state() == first.state()) {
+            driver.stored(first);
+          }
+        });
   }
 
   /** The driver of {@code id}, loading it when this node owns the row; fails NotDriven otherwise. */
@@ -165,9 +173,7 @@ public final class Runner {
   }
 
   private Driver resume(ExecutionStore.Loaded row) {
-    List<Step> steps = StepParser.steps(row.definition());
-    ExecutionState state = StateCodec.fromJson(row.id(), row.workflowId(), row.workflowName(), row.startedBy(),
-        steps, row.state());
+    ExecutionState state = state(row);
     Driver driver = adopt(state);
     LOG.atInfo().addKeyValue(EXECUTION_ID, row.id()).addKeyValue(WORKFLOW_ID, row.workflowId())
         .log("Engine node {} drives execution {} ({})", node, row.id(), state.status().wire());
@@ -181,8 +187,13 @@ public final class Runner {
     if (current != null) {
       return current;
     }
-    return adopt(StateCodec.fromJson(row.id(), row.workflowId(), row.workflowName(), row.startedBy(),
-        StepParser.steps(row.definition()), row.state()));
+    return adopt(state(row));
+  }
+
+  /** The execution a stored row holds: its definition snapshot's steps and its state. */
+  private static ExecutionState state(ExecutionStore.Loaded row) {
+    return StateCodec.fromJson(row.id(), row.workflowId(), row.workflowName(), row.startedBy(),
+        StepParser.steps(row.definition()), row.state());
   }
 
   /** Lets go of a driver whose execution turned out not to need one. */

@@ -51,16 +51,9 @@ public final class ExecutionStore {
   }
 
   /**
-   * Creates a pending execution owned (leased) by {@code node}; a child execution is linked to
-   * its parent ({@code parent_id}).
-   */
-  public Future<Void> insert(ExecutionState state, JsonObject definition, String node) {
-    return insert(state, List.of(), definition, node);
-  }
-
-  /**
-   * Creates an execution with its first decision already taken ({@code state} and its log
-   * lines), so that starting a run costs one write, not two.
+   * Creates an execution owned (leased) by {@code node} with its first decision already taken
+   * ({@code state} and its log lines), so that starting a run costs one write, not two; a child
+   * execution is linked to its parent ({@code parent_id}).
    */
   public Future<Void> insert(ExecutionState state, List<LogEntry> logs, JsonObject definition, String node) {
     return pool.preparedQuery("INSERT INTO executions (id, workflow_id, status, started_by, started_at, logs,"
@@ -119,8 +112,13 @@ public final class ExecutionStore {
 
   /** The state of an active execution {@code node} owns, or null. */
   public Future<Loaded> loadOwned(String id, String node) {
+    return load("id = ? AND owner = ? AND status IN " + ACTIVE, id, node);
+  }
+
+  /** The execution row matching {@code where} (on {@code id} and {@code owner}) as loaded for driving, or null. */
+  private Future<Loaded> load(String where, String id, String node) {
     return pool.preparedQuery("SELECT id, workflow_id, workflow_name, started_by, definition, state FROM executions"
-            + " WHERE id = ? AND owner = ? AND status IN " + ACTIVE)
+            + " WHERE " + where)
         .execute(Tuple.of(id, node))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -171,18 +169,7 @@ public final class ExecutionStore {
             + " WHERE id = ? AND status = 'failed'")
         .execute(Tuple.of(node, leaseMicros, id))
         .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(null)
-            : pool.preparedQuery("SELECT id, workflow_id, workflow_name, started_by, definition, state"
-                    + " FROM executions WHERE id = ? AND owner = ?")
-                .execute(Tuple.of(id, node))
-                .map(rows -> {
-                  if (rows.size() == 0) {
-                    return null;
-                  }
-                  Row row = rows.iterator().next();
-                  return new Loaded(row.getString("id"), row.getString("workflow_id"), row.getString("workflow_name"),
-                      row.getString("started_by"), Database.jsonObject(row, "definition"),
-                      Database.jsonObject(row, "state"));
-                }));
+            : load("id = ? AND owner = ?", id, node));
   }
 
   /**
