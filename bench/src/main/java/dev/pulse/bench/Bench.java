@@ -78,7 +78,8 @@ public final class Bench {
       }
       // S4 before S5: the idle figures should not carry the heap that 500 dashboards grow
       if (only.contains("s4")) {
-        results.put("s4", scenario("S4", profiler, () -> IdleCost.run(fleet, meter, profile, jfr)));
+        results.put("s4", scenario("S4", profiler, () -> IdleCost.run(fleet, meter, profile, jfr,
+            benchDir.getParent().resolve("deploy/systemd/pulse-worker.service"))));
       }
       if (only.contains("s5")) {
         double rate = Double.isNaN(peak[0]) ? 20 : Math.max(1, peak[0] / 2);

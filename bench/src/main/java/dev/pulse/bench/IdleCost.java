@@ -1,6 +1,8 @@
 package dev.pulse.bench;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -9,43 +11,46 @@ import org.slf4j.LoggerFactory;
 /**
  * S4: what PULSE costs while nothing runs. The server node's CPU time and RSS over the idle window
  * with every worker connected and heartbeating at the default interval; and the RSS of one worker
- * JVM with one instance, started as an operator would ({@code java -jar pulse-worker.jar worker}, no
- * flags), after it has rested through the same window.
+ * JVM with one instance after it has rested through the same window, started as the shipped
+ * systemd unit starts it (its JVM options and environment, read from the unit), and beside it,
+ * for comparison, started with no options at all ({@code java -jar pulse-worker.jar worker}).
  */
 final class IdleCost {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdleCost.class);
-  private static final long SETTLE_MS = 10_000;
-  /** Flags a small host could run the agent with; measured beside the flagless one for comparison. */
-  static final List<String> SMALL_HOST_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx64m", "-Xss512k",
-      "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
 
   private IdleCost() {
   }
 
-  static JsonObject run(Fleet fleet, Meter meter, Profile profile, boolean diagnose) {
+  static JsonObject run(Fleet fleet, Meter meter, Profile profile, boolean diagnose, Path unit) {
+    InstalledWorker installed = InstalledWorker.read(unit);
     Map<String, String> env = fleet.clusterEnv();
     env.put("WORKER_API_KEY", fleet.workerKey);
     env.put("WORKER_NAME", "solo");
     env.put("DATA_DIR", fleet.plan.runDir().resolve("solo-data").toString());
-    // --jfr also asks the JVM where the flagless worker's memory goes (Native Memory Tracking).
-    Child solo = fleet.spawn("solo-worker", env, diagnose ? List.of("-XX:NativeMemoryTracking=summary") : List.of(),
-        fleet.plan.workerJar(), "worker");
-    Map<String, String> tunedEnv = fleet.clusterEnv();
-    tunedEnv.putAll(env);
-    tunedEnv.put("CLUSTER_PORT", fleet.clusterEnv().get("CLUSTER_PORT"));
-    tunedEnv.put("WORKER_NAME", "solo-small");
-    tunedEnv.put("DATA_DIR", fleet.plan.runDir().resolve("solo-small-data").toString());
-    Child tuned = fleet.spawn("solo-small-worker", tunedEnv, SMALL_HOST_FLAGS, fleet.plan.workerJar(), "worker");
+    env.putAll(installed.environment());
+    List<String> options = new ArrayList<>(installed.jvmOptions());
+    // --jfr also asks the JVM where the agent's memory goes (Native Memory Tracking; it adds a few MiB).
+    if (diagnose) {
+      options.add("-XX:NativeMemoryTracking=summary");
+    }
+    Child solo = fleet.spawn("solo-worker", env, options, fleet.plan.workerJar(), "worker");
+    Map<String, String> plainEnv = fleet.clusterEnv();
+    plainEnv.putAll(env);
+    installed.environment().keySet().forEach(plainEnv::remove);
+    plainEnv.put("CLUSTER_PORT", fleet.clusterEnv().get("CLUSTER_PORT"));
+    plainEnv.put("WORKER_NAME", "solo-plain");
+    plainEnv.put("DATA_DIR", fleet.plan.runDir().resolve("solo-plain-data").toString());
+    Child plain = fleet.spawn("solo-plain-worker", plainEnv, List.of(), fleet.plan.workerJar(), "worker");
     Fleet.Await.until("the solo workers online", 120_000, () -> {
       solo.requireAlive();
-      tuned.requireAlive();
+      plain.requireAlive();
       List<String> online = fleet.api.onlineWorkers().await();
-      return online.contains("solo") && online.contains("solo-small") ? Boolean.TRUE : null;
+      return online.contains("solo") && online.contains("solo-plain") ? Boolean.TRUE : null;
     });
-    LOG.info("S4: settling {} s, then {} s idle with {} workers connected", SETTLE_MS / 1000, profile.idleMs() / 1000,
-        fleet.workerNames.size() + 2);
-    Fleet.Await.sleep(SETTLE_MS);
+    LOG.info("S4: settling {} s, then {} s idle with {} workers connected", profile.settleMs() / 1000,
+        profile.idleMs() / 1000, fleet.workerNames.size() + 2);
+    Fleet.Await.sleep(profile.settleMs());
 
     Meter.Reading before = meter.read();
     long serverPid = fleet.server.pid();
@@ -58,12 +63,12 @@ final class IdleCost {
     long soloCpu0 = ProcStats.cpuMillis(solo.pid());
     long serverRssMax = 0;
     long soloRssMax = 0;
-    long tunedRssMax = 0;
+    long plainRssMax = 0;
     long deadline = began + profile.idleMs() * 1_000_000;
     while (System.nanoTime() < deadline) {
       serverRssMax = Math.max(serverRssMax, ProcStats.rssKib(serverPid));
       soloRssMax = Math.max(soloRssMax, ProcStats.rssKib(solo.pid()));
-      tunedRssMax = Math.max(tunedRssMax, ProcStats.rssKib(tuned.pid()));
+      plainRssMax = Math.max(plainRssMax, ProcStats.rssKib(plain.pid()));
       Fleet.Await.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
     }
     double seconds = (System.nanoTime() - began) / 1e9;
@@ -79,7 +84,7 @@ final class IdleCost {
       Profiler.jcmdTo(fleet.server.pid(), fleet.plan.runDir().resolve("server-heap.txt"), "GC.heap_info");
     }
     solo.stop(10_000);
-    tuned.stop(10_000);
+    plain.stop(10_000);
     LOG.info("S4: server {}% of a core, RSS {} MiB; solo worker RSS {} MiB", Stats.round(serverCpu),
         serverRss / 1024, soloRss / 1024);
     return new JsonObject().put("idle_seconds", Stats.round(seconds))
@@ -93,8 +98,9 @@ final class IdleCost {
         .put("solo_worker_rss_mib", Stats.round(soloRss / 1024.0))
         .put("solo_worker_rss_max_mib", Stats.round(soloRssMax / 1024.0))
         .put("solo_worker_cpu_percent_of_one_core", Stats.round(soloCpu))
-        .put("small_host_worker_flags", String.join(" ", SMALL_HOST_FLAGS))
-        .put("small_host_worker_rss_max_mib", Stats.round(tunedRssMax / 1024.0))
+        .put("solo_worker_jvm_options", String.join(" ", installed.jvmOptions()))
+        .put("solo_worker_environment", new JsonObject(new java.util.TreeMap<>(installed.environment())))
+        .put("plain_worker_rss_max_mib", Stats.round(plainRssMax / 1024.0))
         .put("met_server_cpu", serverCpu < 1.0)
         .put("met_worker_rss", soloRssMax / 1024.0 < 128.0)
         .put("cost", cost);

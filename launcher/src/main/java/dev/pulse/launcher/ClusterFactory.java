@@ -8,6 +8,7 @@ import dev.pulse.contracts.ConfigException;
 import dev.pulse.contracts.ConfigReader;
 import dev.pulse.contracts.Wire;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
@@ -18,6 +19,8 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds a clustered Vert.x from config/cluster.xml (or CLUSTER_CONFIG, a file path) with the
@@ -25,6 +28,21 @@ import java.io.UncheckedIOException;
  * to), CLUSTER_PORT, CLUSTER_MEMBERS (the server nodes to join), EVENTBUS_HOST, EVENTBUS_PORT.
  */
 public final class ClusterFactory {
+
+  /**
+   * Thread pools a worker node (a lite member: no partitions, one connection per server node)
+   * keeps small, unless CLUSTER_CONFIG sets them: Hazelcast sizes them for data members (three
+   * I/O threads each way, five event threads, ...), and each costs a worker host stack memory.
+   */
+  private static final Map<String, String> LITE_MEMBER_THREADS = Map.of(
+      "hazelcast.io.thread.count", "1",
+      "hazelcast.partition.operation.thread.count", "1",
+      "hazelcast.operation.generic.thread.count", "1",
+      "hazelcast.operation.response.thread.count", "1",
+      "hazelcast.event.thread.count", "2");
+
+  /** Numbers the Hazelcast instances of this JVM (tests run several): "p1", "p2", ... */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private ClusterFactory() {
   }
@@ -48,8 +66,14 @@ public final class ClusterFactory {
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(readable(settings, "EVENTBUS_CERT_FILE"))
               .setKeyPath(readable(settings, "EVENTBUS_KEY_FILE")));
     }
-    return Observability.builder(new VertxOptions().setEventBusOptions(eventBus),
-            settings.string("CLUSTER_HOST", "127.0.0.1"), settings.port("METRICS_PORT", 0, true))
+    VertxOptions options = new VertxOptions().setEventBusOptions(eventBus);
+    int metricsPort = settings.port("METRICS_PORT", 0, true);
+    // A worker node's meters are seen only through its own METRICS_PORT (its agents register none
+    // of PULSE's: the registry counts commands and workers), so without one it keeps no meters
+    // and saves their memory and their cost per bus message on a small host.
+    VertxBuilder builder = liteMember && metricsPort == 0 ? Vertx.builder().with(options)
+        : Observability.builder(options, settings.string("CLUSTER_HOST", "127.0.0.1"), metricsPort);
+    return builder
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .await();
@@ -67,6 +91,19 @@ public final class ClusterFactory {
     Config config = load(settings.string("CLUSTER_CONFIG", null));
     config.setClusterName(settings.string("CLUSTER_NAME", "pulse"));
     config.setLiteMember(liteMember);
+    if (liteMember) {
+      LITE_MEMBER_THREADS.forEach((key, value) -> {
+        if (config.getProperty(key) == null) {
+          config.setProperty(key, value);
+        }
+      });
+    }
+    // A short instance name keeps thread names ("hz.p1.cached.thread-3") telling in the 15
+    // characters Linux shows of them (top -H, /proc), where Hazelcast's generated names
+    // ("hz.happy_wilson.cached...") leave nothing after the name.
+    if (config.getInstanceName() == null) {
+      config.setInstanceName("p" + INSTANCES.incrementAndGet());
+    }
     config.setProperty("hazelcast.logging.type", "slf4j");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port("CLUSTER_PORT", 5701, false)).setPortAutoIncrement(true);
