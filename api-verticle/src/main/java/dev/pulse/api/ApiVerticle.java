@@ -43,7 +43,8 @@ public class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     ConfigReader reader = new ConfigReader(config());
     ApiConfig config = ApiConfig.from(reader);
-    pool = Database.pool(vertx, DbConfig.from(reader), "pulse-db-api");
+    // One pool for all instances of the API on this node (Roles deploys several).
+    pool = Database.sharedPool(vertx, DbConfig.from(reader), "pulse-db-api");
     EngineClient engine = new EngineClient(vertx.eventBus(), config.busTimeoutMs());
     RegistryClient registry = new RegistryClient(vertx.eventBus(), config.busTimeoutMs());
     if (config.devAuth()) {
@@ -70,7 +71,7 @@ public class ApiVerticle extends VerticleBase {
     SsoAuthHandler sso = new SsoAuthHandler(config, new UserStore(pool));
     router.route("/api/*").handler(sso);
     router.route("/api/*").handler(new SameOriginHandler());
-    router.route("/api/*").handler(new RateLimiter(config.rateLimitPerMinute()));
+    router.route("/api/*").handler(RateLimiter.shared(vertx, config.rateLimitPerMinute()));
     router.route("/eventbus/*").handler(sso);
     router.get("/api/user").handler(Replies.json(200, ctx -> Future.succeededFuture(
         SsoAuthHandler.identity(ctx).toJson())));
@@ -91,9 +92,12 @@ public class ApiVerticle extends VerticleBase {
     router.route().failureHandler(new Failures());
 
     this.router = router;
+    // PORT=0 asks for any free port; with several instances that must be one port for all of them,
+    // which Vert.x spells -1 (0 would give each instance a port of its own).
+    int port = config.port() == 0 && context.getInstanceCount() > 1 ? -1 : config.port();
     return vertx.createHttpServer()
         .requestHandler(router)
-        .listen(config.port(), config.host())
+        .listen(port, config.host())
         .onSuccess(listening -> {
           server = listening;
           LOG.info("API listening on http://{}:{}", config.host(), listening.actualPort());

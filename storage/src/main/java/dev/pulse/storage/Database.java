@@ -36,12 +36,24 @@ public final class Database {
    * @param name the pool's name in metrics; one per owner, since meters with equal names collide
    */
   public static Pool pool(Vertx vertx, DbConfig config, String name) {
+    return pool(vertx, config, name, false);
+  }
+
+  /**
+   * The pool named {@code name} that every verticle instance asking for it on this Vert.x shares
+   * (created by the first, closed with the last).
+   */
+  public static Pool sharedPool(Vertx vertx, DbConfig config, String name) {
+    return pool(vertx, config, name, true);
+  }
+
+  private static Pool pool(Vertx vertx, DbConfig config, String name, boolean shared) {
     MySQLConnectOptions connect = new MySQLConnectOptions()
         .setHost(config.host()).setPort(config.port()).setDatabase(config.database())
         .setUser(config.user()).setPassword(config.password())
         .setCharset("utf8mb4").setCollation("utf8mb4_general_ci")
         .setReconnectAttempts(0);
-    PoolOptions pool = new PoolOptions().setMaxSize(config.poolSize()).setShared(false)
+    PoolOptions pool = new PoolOptions().setMaxSize(config.poolSize()).setShared(shared)
         .setConnectionTimeout(5).setIdleTimeout(60).setName(name);
     // Timestamps are stored and read as UTC whatever the server's own zone is.
     return MySQLBuilder.pool().with(pool).connectingTo(connect).using(vertx)

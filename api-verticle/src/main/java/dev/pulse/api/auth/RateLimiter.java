@@ -3,6 +3,8 @@ package dev.pulse.api.auth;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * same number. Over the limit: 429 with {@code Retry-After}. Per API node; behind a load
  * balancer each node counts its own share.
  */
-public final class RateLimiter implements Handler<RoutingContext> {
+public final class RateLimiter implements Handler<RoutingContext>, Shareable {
 
   private static final class Bucket {
     double tokens;
@@ -22,6 +24,15 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private final double capacity;
   private final double perNano;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  /**
+   * The limiter of this Vert.x for {@code perMinute}: every API instance of a node counts into the
+   * same buckets (it is thread-safe), so a user's limit does not grow with the instance count.
+   */
+  public static RateLimiter shared(Vertx vertx, long perMinute) {
+    return (RateLimiter) vertx.sharedData().<String, Shareable>getLocalMap("pulse.api.rate-limiters")
+        .computeIfAbsent(Long.toString(perMinute), key -> new RateLimiter(perMinute));
+  }
 
   /** A limiter allowing {@code perMinute} requests per user per minute. */
   public RateLimiter(long perMinute) {
