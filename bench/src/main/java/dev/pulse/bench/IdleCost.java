@@ -22,12 +22,18 @@ final class IdleCost {
   private IdleCost() {
   }
 
-  static JsonObject run(Fleet fleet, Meter meter, Profile profile, boolean diagnose, Path unit) {
-    InstalledWorker installed = InstalledWorker.read(unit);
+  /** The settings of a one-instance worker JVM named {@code name}, with its own cluster port and state. */
+  private static Map<String, String> soloEnv(Fleet fleet, String name) {
     Map<String, String> env = fleet.clusterEnv();
     env.put("WORKER_API_KEY", fleet.workerKey);
-    env.put("WORKER_NAME", "solo");
-    env.put("DATA_DIR", fleet.plan.runDir().resolve("solo-data").toString());
+    env.put("WORKER_NAME", name);
+    env.put("DATA_DIR", fleet.plan.runDir().resolve(name + "-data").toString());
+    return env;
+  }
+
+  static JsonObject run(Fleet fleet, Meter meter, Profile profile, boolean diagnose, Path unit) {
+    InstalledWorker installed = InstalledWorker.read(unit);
+    Map<String, String> env = soloEnv(fleet, "solo");
     env.putAll(installed.environment());
     List<String> options = new ArrayList<>(installed.jvmOptions());
     // --jfr also asks the JVM where the agent's memory goes (Native Memory Tracking; it adds a few MiB).
@@ -35,13 +41,8 @@ final class IdleCost {
       options.add("-XX:NativeMemoryTracking=summary");
     }
     Child solo = fleet.spawn("solo-worker", env, options, fleet.plan.workerJar(), "worker");
-    Map<String, String> plainEnv = fleet.clusterEnv();
-    plainEnv.putAll(env);
-    installed.environment().keySet().forEach(plainEnv::remove);
-    plainEnv.put("CLUSTER_PORT", fleet.clusterEnv().get("CLUSTER_PORT"));
-    plainEnv.put("WORKER_NAME", "solo-plain");
-    plainEnv.put("DATA_DIR", fleet.plan.runDir().resolve("solo-plain-data").toString());
-    Child plain = fleet.spawn("solo-plain-worker", plainEnv, List.of(), fleet.plan.workerJar(), "worker");
+    Child plain = fleet.spawn("solo-plain-worker", soloEnv(fleet, "solo-plain"), List.of(), fleet.plan.workerJar(),
+        "worker");
     Fleet.Await.until("the solo workers online", 120_000, () -> {
       solo.requireAlive();
       plain.requireAlive();

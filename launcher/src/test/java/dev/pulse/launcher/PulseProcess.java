@@ -81,15 +81,23 @@ final class PulseProcess implements AutoCloseable {
     return workerNode(List.of(), dir, server, name, instances, extra);
   }
 
-  /** {@link #workerNode(Path, JsonObject, String, int, Map)} started behind {@code wrapper}. */
-  static PulseProcess workerNode(List<String> wrapper, Path dir, JsonObject server, String name, int instances,
-      Map<String, String> extra) {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("CLUSTER_NAME", server.getString("CLUSTER_NAME"),
+  /**
+   * What a worker node named {@code name} needs to join the cluster of {@code server} (an in-process
+   * node's merged settings), with {@code dir} as its DATA_DIR.
+   */
+  static Map<String, String> workerSettings(Path dir, JsonObject server, String name) {
+    return Map.of("CLUSTER_NAME", server.getString("CLUSTER_NAME"),
         "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1", "EVENTBUS_HOST", "127.0.0.1",
         "WORKER_API_KEY", server.getString("WORKER_API_KEY"),
         "HEARTBEAT_INTERVAL", String.valueOf(server.getValue("HEARTBEAT_INTERVAL")),
         "WORKER_NAME", name, "DATA_DIR", dir.toString(),
-        "DISPATCH_PUBLIC_KEY", server.getString("DISPATCH_PUBLIC_KEY")));
+        "DISPATCH_PUBLIC_KEY", server.getString("DISPATCH_PUBLIC_KEY"));
+  }
+
+  /** {@link #workerNode(Path, JsonObject, String, int, Map)} started behind {@code wrapper}. */
+  static PulseProcess workerNode(List<String> wrapper, Path dir, JsonObject server, String name, int instances,
+      Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(workerSettings(dir, server, name));
     env.putAll(extra);
     return start(wrapper, dir, dir.resolveSibling(dir.getFileName() + "-workers.log"), env,
         "worker", "--instances", String.valueOf(instances));

@@ -9,7 +9,9 @@ import dev.pulse.testkit.Http;
 import dev.pulse.testkit.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -34,9 +36,12 @@ class WorkerNodeMetricsTest {
       int metricsPort = PulseProcess.freePort();
       // The observed node runs in its own JVM, as in production: Vert.x sets metrics up once per
       // JVM, so a second in-process node would share the first one's (and not serve them).
-      try (Launched quiet = WorkerMode.start(workerSettings(server, "quiet"), 1);
-          PulseProcess observed = PulseProcess.workerNode(TestDatabase.dataDir().resolve("worker-metrics-"
-              + UUID.randomUUID()), server, "observed", 1, Map.of("METRICS_PORT", String.valueOf(metricsPort)))) {
+      JsonObject quietSettings = Settings.defaults()
+          .mergeIn(new JsonObject(new HashMap<String, Object>(
+              PulseProcess.workerSettings(dataDir("quiet"), server, "quiet"))));
+      try (Launched quiet = WorkerMode.start(quietSettings, 1);
+          PulseProcess observed = PulseProcess.workerNode(dataDir("observed"), server, "observed", 1,
+              Map.of("METRICS_PORT", String.valueOf(metricsPort)))) {
         assertFalse(quiet.vertx().isMetricsEnabled(), "no METRICS_PORT: no meters kept");
         try (Http metrics = new Http(metricsPort)) {
           // Vert.x starts the metrics server in the background: wait for it to listen.
@@ -54,11 +59,7 @@ class WorkerNodeMetricsTest {
     }
   }
 
-  private static JsonObject workerSettings(JsonObject server, String name) {
-    return Settings.defaults().put("CLUSTER_NAME", server.getString("CLUSTER_NAME"))
-        .put("CLUSTER_HOST", "127.0.0.1").put("CLUSTER_MEMBERS", "127.0.0.1").put("EVENTBUS_HOST", "127.0.0.1")
-        .put("EVENTBUS_PORT", 0).put("WORKER_API_KEY", server.getString("WORKER_API_KEY"))
-        .put("DISPATCH_PUBLIC_KEY", server.getString("DISPATCH_PUBLIC_KEY")).put("WORKER_NAME", name)
-        .put("DATA_DIR", TestDatabase.dataDir().resolve("worker-metrics-" + name + "-" + UUID.randomUUID()).toString());
+  private static Path dataDir(String name) {
+    return TestDatabase.dataDir().resolve("worker-metrics-" + name + "-" + UUID.randomUUID());
   }
 }
