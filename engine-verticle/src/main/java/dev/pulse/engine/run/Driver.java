@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,10 @@ final class Driver {
   private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
   /** Most events decided and stored together. */
   static final int MAX_BATCH = 256;
+  /** Most time a decision waits for its registry look-ups' answers, to be stored with them. */
+  static final long LOOK_UP_WAIT_MS = 250;
+  /** Most rounds of look-ups decided into one write (a step that fails at once opens the next). */
+  private static final int LOOK_UP_ROUNDS = 8;
 
   private final Runner runner;
   private final String id;
@@ -46,8 +51,15 @@ final class Driver {
   private record Pending(Event event, Promise<Decision> outcome) {
   }
 
-  /** How each event of a batch went, and the batch's merged decision. */
-  private record Batch(Decision merged, List<RuntimeException> failures) {
+  /**
+   * How each event of a batch went, the batch's merged decision, and the registry's answers that
+   * came too late to be decided with it (submitted once it is stored).
+   */
+  private record Batch(Decision merged, List<RuntimeException> failures, List<Future<Event>> late) {
+  }
+
+  /** A decision with the registry's answers to its look-ups decided in, and those that came too late. */
+  record Settled(Decision decision, List<Future<Event>> late) {
   }
 
   Driver(Runner runner, ExecutionState state) {
@@ -112,13 +124,8 @@ final class Driver {
     long now = System.currentTimeMillis();
     List<Event> events = batch.stream().map(Pending::event).toList();
     runner.vertx().executeBlocking(() -> decideAll(runner.decider(), current, events, now), false)
-        .andThen(decided -> {
-          if (decided.succeeded() && !ended) {
-            // Asking the registry changes nothing, so it need not wait for the decision to be
-            // stored: its answer queues here and is decided right after.
-            runner.effects().resolve(this, decided.result().merged().actions());
-          }
-        })
+        .compose(decided -> ended ? Future.succeededFuture(decided) : settle(runner, decided.merged(), 0)
+            .map(settled -> new Batch(settled.decision(), decided.failures(), settled.late())))
         .compose(decided -> !decided.merged().changed() ? Future.succeededFuture(decided)
             : ended ? Future.<Batch>failedFuture(new NotDriven(id)) : runner.save(decided.merged()).map(decided))
         .onComplete(outcome -> {
@@ -132,6 +139,7 @@ final class Driver {
                 batch.get(i).outcome().fail(failure);
               }
             }
+            outcome.result().late().forEach(answer -> answer.onSuccess(this::submit));
           } else {
             runner.failed(this, outcome.cause());
             batch.forEach(pending -> pending.outcome().fail(outcome.cause()));
@@ -168,13 +176,47 @@ final class Driver {
         failures.add(bug);
       }
     }
-    return new Batch(new Decision(state, List.copyOf(logs), List.copyOf(actions), changed), failures);
+    return new Batch(new Decision(state, List.copyOf(logs), List.copyOf(actions), changed), failures, List.of());
+  }
+
+  /**
+   * Sends {@code decided}'s registry look-ups and decides their answers into it when they come
+   * back within {@link #LOOK_UP_WAIT_MS}: opening a step and sending its commands are then stored
+   * in one write, not two, and both are still stored before anything is sent. Answers that come
+   * later are left {@code late}, to be submitted once the decision is stored.
+   */
+  static Future<Settled> settle(Runner runner, Decision decided, int round) {
+    List<Action.ResolveTargets> lookUps = decided.actions(Action.ResolveTargets.class);
+    if (lookUps.isEmpty()) {
+      return Future.succeededFuture(new Settled(decided, List.of()));
+    }
+    List<Future<Event>> answers = runner.effects().lookUp(lookUps);
+    List<Action> rest = decided.actions().stream().filter(action -> !(action instanceof Action.ResolveTargets))
+        .toList();
+    Decision asked = new Decision(decided.state(), decided.logs(), rest, decided.changed());
+    if (round >= LOOK_UP_ROUNDS) {
+      return Future.succeededFuture(new Settled(asked, answers));
+    }
+    return Future.all(answers).timeout(LOOK_UP_WAIT_MS, TimeUnit.MILLISECONDS)
+        .transform(all -> all.failed() ? Future.succeededFuture(new Settled(asked, answers))
+            : runner.vertx().executeBlocking(() -> decideAll(runner.decider(), asked.state(),
+                    answers.stream().map(Future::result).toList(), System.currentTimeMillis()), false)
+                // An answer the decider refuses (its step has moved on) changes nothing and waits for nobody.
+                .compose(more -> settle(runner, merge(asked, more.merged()), round + 1)));
+  }
+
+  private static Decision merge(Decision first, Decision then) {
+    List<LogEntry> logs = new ArrayList<>(first.logs());
+    logs.addAll(then.logs());
+    List<Action> actions = new ArrayList<>(first.actions());
+    actions.addAll(then.actions());
+    return new Decision(then.state(), List.copyOf(logs), List.copyOf(actions), first.changed() || then.changed());
   }
 
   /** A decision stored before this driver existed (with the execution's row): carried out now. */
-  void stored(Decision decision) {
-    runner.effects().resolve(this, decision.actions());
-    apply(decision);
+  void stored(Settled settled) {
+    apply(settled.decision());
+    settled.late().forEach(answer -> answer.onSuccess(this::submit));
   }
 
   private void apply(Decision decision) {

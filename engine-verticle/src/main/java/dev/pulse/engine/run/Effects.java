@@ -12,7 +12,6 @@ import dev.pulse.contracts.RegistryClient;
 import dev.pulse.contracts.WorkerClient;
 import dev.pulse.engine.decide.Action;
 import dev.pulse.engine.decide.Event;
-import dev.pulse.engine.store.CommandStore;
 import dev.pulse.engine.store.Plain;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -33,19 +32,19 @@ final class Effects {
   private final EventBus bus;
   private final RegistryClient registry;
   private final WorkerClient workers;
-  private final CommandStore commands;
+  private final Acceptances acceptances;
   private final Set<Future<?>> outstanding = new HashSet<>();
 
-  Effects(EventBus bus, RegistryClient registry, WorkerClient workers, CommandStore commands) {
+  Effects(EventBus bus, RegistryClient registry, WorkerClient workers, Acceptances acceptances) {
     this.bus = bus;
     this.registry = registry;
     this.workers = workers;
-    this.commands = commands;
+    this.acceptances = acceptances;
   }
 
   /**
-   * Carries out a stored decision's actions, except the registry look-ups: {@link #resolve} sent
-   * those while the decision was being stored.
+   * Carries out a stored decision's actions, except the registry look-ups: {@link #lookUp} sent
+   * those before the decision was stored.
    */
   void perform(Driver driver, List<Action> actions) {
     for (Action action : actions) {
@@ -69,19 +68,21 @@ final class Effects {
     }
   }
 
-  /** Sends a decision's registry look-ups (which change nothing) without waiting for it to be stored. */
-  void resolve(Driver driver, List<Action> actions) {
-    for (Action action : actions) {
-      if (action instanceof Action.ResolveTargets resolve) {
-        resolve(driver, resolve);
-      }
+  /**
+   * Asks the registry which workers each look-up names; each answer is the event to decide
+   * ({@code TargetsResolved}, or {@code TargetsFailed} when the registry refused or did not answer).
+   * The answers never fail.
+   */
+  List<Future<Event>> lookUp(List<Action.ResolveTargets> lookUps) {
+    List<Future<Event>> answers = new ArrayList<>();
+    for (Action.ResolveTargets resolve : lookUps) {
+      Future<Event> answer = registry.resolve(resolve.targets())
+          .<Event>map(found -> new Event.TargetsResolved(resolve.step(), workers(found)))
+          .otherwise(failure -> new Event.TargetsFailed(resolve.step(), reason(failure)));
+      track(answer);
+      answers.add(answer);
     }
-  }
-
-  private void resolve(Driver driver, Action.ResolveTargets resolve) {
-    track(registry.resolve(resolve.targets())
-        .onSuccess(workers -> driver.submit(new Event.TargetsResolved(resolve.step(), workers(workers))))
-        .onFailure(failure -> driver.submit(new Event.TargetsFailed(resolve.step(), reason(failure)))));
+    return answers;
   }
 
   /** Sends a recorded command; the worker's acceptance is noted so that a restart does not resend it. */
@@ -89,7 +90,7 @@ final class Effects {
     CommandDispatch message = new CommandDispatch(dispatch.commandId(), driver.id(), dispatch.step(),
         dispatch.workerId(), dispatch.command(), dispatch.timeoutMs(), null, null, Addresses.ENGINE_RESULTS);
     track(workers.execute(message)
-        .compose(reply -> reply.getBoolean("accepted", true) ? commands.markAccepted(dispatch.commandId())
+        .compose(reply -> reply.getBoolean("accepted", true) ? acceptances.note(dispatch.commandId())
             .otherwise(failure -> {
               LOG.atWarn().addKeyValue(EXECUTION_ID, driver.id()).addKeyValue(COMMAND_ID, dispatch.commandId())
                   .addKeyValue(WORKER_ID, dispatch.workerId())

@@ -136,22 +136,25 @@ public final class Runner {
   }
 
   /**
-   * Starts a new execution: its first decision (start, open the first step) is taken and stored
-   * with its row, one write, not two; then {@code announce} ({@code execution_started}) is
-   * published and the decision carried out. Fails as the insert failed (a duplicate id included).
+   * Starts a new execution: its first decision (start, open the first step, and as far as the
+   * registry answers in time, send its commands) is taken and stored with its row, one write, not
+   * several; then {@code announce} ({@code execution_started}) is published and the decision
+   * carried out. Fails as the insert failed (a duplicate id included).
    */
   Future<Decision> begin(ExecutionState state, JsonObject definition, JsonObject announce) {
     long now = System.currentTimeMillis();
     return vertx.executeBlocking(() -> decider.decide(state, new Event.Start(), now), false)
-        .compose(first -> executions.insert(first.state(), first.logs(), definition, node).map(first))
+        .compose(first -> Driver.settle(this, first, 0))
+        .compose(first -> executions.insert(first.decision(), definition, node, commands).map(first))
         .onSuccess(first -> {
           vertx.eventBus().publish(Addresses.EVENT_EXECUTION, announce);
-          Driver driver = adopt(first.state());
+          Driver driver = adopt(first.decision().state());
           // When the scan loaded the committed row first, its driver resumes from the stored state itself.
-          if (driver.state() == first.state()) {
+          if (driver.state() == first.decision().state()) {
             driver.stored(first);
           }
-        });
+        })
+        .map(Driver.Settled::decision);
   }
 
   /** The driver of {@code id}, loading it when this node owns the row; fails NotDriven otherwise. */

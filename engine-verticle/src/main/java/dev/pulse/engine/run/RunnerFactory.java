@@ -16,7 +16,8 @@ public final class RunnerFactory {
 
   public static Runner create(Vertx vertx, String node, Decider decider, ExecutionStore executions,
       CommandStore commands, RegistryClient registry, WorkerClient workers, Notifier notifier) {
-    Effects effects = new Effects(vertx.eventBus(), registry, workers, commands);
+    Effects effects = new Effects(vertx.eventBus(), registry, workers,
+        new Acceptances(vertx, commands));
     return new Runner(vertx, node, decider, executions, commands, registry, effects, notifier);
   }
 }

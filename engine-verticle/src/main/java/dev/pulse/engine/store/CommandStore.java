@@ -65,10 +65,15 @@ public final class CommandStore {
         .executeBatch(rows).mapEmpty();
   }
 
-  /** Notes that the worker took the command, so that a restarted engine does not send it again. */
-  public Future<Void> markAccepted(String commandId) {
-    return pool.preparedQuery("UPDATE commands SET status = 'accepted' WHERE command_id = ? AND status = 'dispatched'")
-        .execute(Tuple.of(commandId)).mapEmpty();
+  /** Notes that the workers took the commands, so that a restarted engine does not send them again. */
+  public Future<Void> markAccepted(List<String> commandIds) {
+    if (commandIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String marks = String.join(", ", Collections.nCopies(commandIds.size(), "?"));
+    return pool.preparedQuery("UPDATE commands SET status = 'accepted' WHERE status = 'dispatched' AND command_id IN ("
+            + marks + ")")
+        .execute(Tuple.from(new ArrayList<Object>(commandIds))).mapEmpty();
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.pulse.engine.store;
 
 import dev.pulse.engine.decide.Action;
 import dev.pulse.engine.decide.Decision;
-import dev.pulse.engine.decide.LogEntry;
 import dev.pulse.engine.model.ExecutionState;
 import dev.pulse.storage.Database;
 import io.vertx.core.Future;
@@ -52,18 +51,22 @@ public final class ExecutionStore {
 
   /**
    * Creates an execution owned (leased) by {@code node} with its first decision already taken
-   * ({@code state} and its log lines), so that starting a run costs one write, not two; a child
+   * (its state, log lines and commands), so that starting a run costs one write, not two; a child
    * execution is linked to its parent ({@code parent_id}).
    */
-  public Future<Void> insert(ExecutionState state, List<LogEntry> logs, JsonObject definition, String node) {
-    return pool.preparedQuery("INSERT INTO executions (id, workflow_id, status, started_by, started_at, logs,"
+  public Future<Void> insert(Decision first, JsonObject definition, String node, CommandStore commands) {
+    ExecutionState state = first.state();
+    return pool.withTransaction(connection -> connection
+        .preparedQuery("INSERT INTO executions (id, workflow_id, status, started_by, started_at, logs,"
             + " workflow_name, definition, state, owner, lease_until, parent_id) VALUES (?, ?, ?, ?, NOW(), ?, ?, ?,"
             + " ?, ?, " + LEASE + ", ?)")
         .execute(Tuple.from(Arrays.asList(state.executionId(), state.workflowId(), state.status().wire(),
-            state.startedBy(), StateCodec.logs(logs).encode(), state.workflowName(), definition.encode(),
+            state.startedBy(), StateCodec.logs(first.logs()).encode(), state.workflowName(), definition.encode(),
             StateCodec.toJson(state).encode(), node, leaseMicros,
             state.parent() == null ? null : state.parent().executionId())))
-        .mapEmpty();
+        .compose(inserted -> commands.insert(connection, state.executionId(), first.actions(Action.Dispatch.class),
+            state.startedBy()))
+        .compose(inserted -> commands.close(connection, first.actions(Action.CloseCommand.class))));
   }
 
   /** How a child execution stands: its status, error and outputs ({@code vars}); null when there is no such row. */
