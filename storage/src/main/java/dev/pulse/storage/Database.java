@@ -52,7 +52,11 @@ public final class Database {
         .setHost(config.host()).setPort(config.port()).setDatabase(config.database())
         .setUser(config.user()).setPassword(config.password())
         .setCharset("utf8mb4").setCollation("utf8mb4_general_ci")
-        .setReconnectAttempts(0);
+        .setReconnectAttempts(0)
+        // Each connection keeps its statements prepared: a statement used again costs one round
+        // trip (execute), not three (prepare, execute, close). 64 a connection (least recently used
+        // go) keeps several server nodes' pools far below MariaDB's max_prepared_stmt_count.
+        .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(64);
     PoolOptions pool = new PoolOptions().setMaxSize(config.poolSize()).setShared(shared)
         .setConnectionTimeout(5).setIdleTimeout(60).setName(name);
     // Timestamps are stored and read as UTC whatever the server's own zone is.
