@@ -40,7 +40,8 @@ public final class Migrations {
       new Migration(1, "seed tables and PULSE's own", "pulse/db/V1__base.sql"),
       new Migration(2, "indexes for retention", "pulse/db/V2__retention.sql"),
       new Migration(3, "workflow schedules", "pulse/db/V3__schedules.sql"),
-      new Migration(4, "child executions", "pulse/db/V4__child_executions.sql"));
+      new Migration(4, "child executions", "pulse/db/V4__child_executions.sql"),
+      new Migration(5, "execution steps and logs", "pulse/db/V5__execution_steps_and_logs.sql"));
 
   private Migrations() {
   }

@@ -9,6 +9,7 @@ import dev.pulse.engine.decide.Event;
 import dev.pulse.engine.decide.LogEntry;
 import dev.pulse.engine.decide.Rejected;
 import dev.pulse.engine.model.ExecutionState;
+import dev.pulse.engine.store.StoredSteps;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -42,6 +43,7 @@ final class Driver {
   private final String id;
   private final long createdAt = System.nanoTime();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final StoredSteps stored;
   private ExecutionState state;
   private Promise<Void> idle;
   private long timer = -1;
@@ -62,8 +64,9 @@ final class Driver {
   record Settled(Decision decision, List<Future<Event>> late) {
   }
 
-  Driver(Runner runner, ExecutionState state) {
+  Driver(Runner runner, ExecutionState state, StoredSteps stored) {
     this.runner = runner;
+    this.stored = stored;
     this.id = state.executionId();
     this.state = state;
   }
@@ -127,7 +130,7 @@ final class Driver {
         .compose(decided -> ended ? Future.succeededFuture(decided) : settle(runner, decided.merged(), 0)
             .map(settled -> new Batch(settled.decision(), decided.failures(), settled.late())))
         .compose(decided -> !decided.merged().changed() ? Future.succeededFuture(decided)
-            : ended ? Future.<Batch>failedFuture(new NotDriven(id)) : runner.save(decided.merged()).map(decided))
+            : ended ? Future.<Batch>failedFuture(new NotDriven(id)) : runner.save(decided.merged(), stored).map(decided))
         .onComplete(outcome -> {
           if (outcome.succeeded()) {
             apply(outcome.result().merged());

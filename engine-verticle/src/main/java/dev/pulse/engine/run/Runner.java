@@ -24,6 +24,7 @@ import dev.pulse.engine.store.CommandStore;
 import dev.pulse.engine.store.ExecutionStore;
 import dev.pulse.engine.store.WorkflowStore;
 import dev.pulse.engine.store.StateCodec;
+import dev.pulse.engine.store.StoredSteps;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -117,8 +118,8 @@ public final class Runner {
     return node;
   }
 
-  Future<Void> save(Decision decision) {
-    return executions.save(decision, node, commands, decision.state().startedBy());
+  Future<Void> save(Decision decision, StoredSteps stored) {
+    return executions.save(decision, node, commands, decision.state().startedBy(), stored);
   }
 
   /** The driver of an execution this node drives now, or null. */
@@ -131,8 +132,8 @@ public final class Runner {
    * committed row first and loaded it already: then that driver is the one, so that an execution
    * never has two drivers deciding (and dispatching) side by side.
    */
-  Driver adopt(ExecutionState state) {
-    return drivers.computeIfAbsent(state.executionId(), id -> new Driver(this, state));
+  Driver adopt(ExecutionState state, StoredSteps stored) {
+    return drivers.computeIfAbsent(state.executionId(), id -> new Driver(this, state, stored));
   }
 
   /**
@@ -143,12 +144,13 @@ public final class Runner {
    */
   Future<Decision> begin(ExecutionState state, JsonObject definition, JsonObject announce) {
     long now = System.currentTimeMillis();
+    StoredSteps stored = new StoredSteps();
     return vertx.executeBlocking(() -> decider.decide(state, new Event.Start(), now), false)
         .compose(first -> Driver.settle(this, first, 0))
-        .compose(first -> executions.insert(first.decision(), definition, node, commands).map(first))
+        .compose(first -> executions.insert(first.decision(), definition, node, commands, stored).map(first))
         .onSuccess(first -> {
           vertx.eventBus().publish(Addresses.EVENT_EXECUTION, announce);
-          Driver driver = adopt(first.decision().state());
+          Driver driver = adopt(first.decision().state(), stored);
           // When the scan loaded the committed row first, its driver resumes from the stored state itself.
           if (driver.state() == first.decision().state()) {
             driver.stored(first);
@@ -177,7 +179,7 @@ public final class Runner {
 
   private Driver resume(ExecutionStore.Loaded row) {
     ExecutionState state = state(row);
-    Driver driver = adopt(state);
+    Driver driver = adopt(state, new StoredSteps());
     LOG.atInfo().addKeyValue(EXECUTION_ID, row.id()).addKeyValue(WORKFLOW_ID, row.workflowId())
         .log("Engine node {} drives execution {} ({})", node, row.id(), state.status().wire());
     driver.submit(new Event.Resume(node)).onSuccess(resumed -> recover(driver));
@@ -190,7 +192,7 @@ public final class Runner {
     if (current != null) {
       return current;
     }
-    return adopt(state(row));
+    return adopt(state(row), new StoredSteps());
   }
 
   /** The execution a stored row holds: its definition snapshot's steps and its state. */

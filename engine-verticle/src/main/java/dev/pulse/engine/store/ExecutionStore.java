@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -16,7 +18,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code executions} table: rows, decisions and the lease that lets exactly one engine node
@@ -27,6 +31,8 @@ public final class ExecutionStore {
   /** The statuses an engine drives. */
   public static final String ACTIVE = "('pending', 'running', 'waiting_for_input')";
   private static final String LEASE = "TIMESTAMPADD(MICROSECOND, ?, NOW(3))";
+  /** Most step rows written by one statement. */
+  private static final int STEP_ROWS = 25;
   private static final String SUMMARY = "id, workflow_id, workflow_name, status, started_by, started_at, completed_at,"
       + " parent_id";
 
@@ -52,21 +58,49 @@ public final class ExecutionStore {
   /**
    * Creates an execution owned (leased) by {@code node} with its first decision already taken
    * (its state, log lines and commands), so that starting a run costs one write, not two; a child
-   * execution is linked to its parent ({@code parent_id}).
+   * execution is linked to its parent ({@code parent_id}). Every step gets its row.
    */
-  public Future<Void> insert(Decision first, JsonObject definition, String node, CommandStore commands) {
+  public Future<Void> insert(Decision first, JsonObject definition, String node, CommandStore commands,
+      StoredSteps stored) {
     ExecutionState state = first.state();
+    List<String> steps = StateCodec.steps(state);
     return pool.withTransaction(connection -> connection
         .preparedQuery("INSERT INTO executions (id, workflow_id, status, started_by, started_at, logs,"
             + " workflow_name, definition, state, owner, lease_until, parent_id) VALUES (?, ?, ?, ?, NOW(), ?, ?, ?,"
             + " ?, ?, " + LEASE + ", ?)")
         .execute(Tuple.from(Arrays.asList(state.executionId(), state.workflowId(), state.status().wire(),
             state.startedBy(), StateCodec.logs(first.logs()).encode(), state.workflowName(), definition.encode(),
-            StateCodec.toJson(state).encode(), node, leaseMicros,
+            StateCodec.head(state).encode(), node, leaseMicros,
             state.parent() == null ? null : state.parent().executionId())))
-        .compose(inserted -> commands.insert(connection, state.executionId(), first.actions(Action.Dispatch.class),
+        .compose(inserted -> writeSteps(connection, state.executionId(), steps, stored.changed(steps)))
+        .compose(written -> commands.insert(connection, state.executionId(), first.actions(Action.Dispatch.class),
             state.startedBy()))
-        .compose(inserted -> commands.close(connection, first.actions(Action.CloseCommand.class))));
+        .compose(inserted -> commands.close(connection, first.actions(Action.CloseCommand.class))))
+        .onSuccess(done -> stored.stored(steps));
+  }
+
+  /**
+   * Writes the rows of the steps at {@code indexes} ({@code steps} holds every step's JSON), as
+   * many in one statement as the statement cache takes well: a step's row, or the 100 rows of a
+   * long workflow's start in four.
+   */
+  private static Future<Void> writeSteps(SqlConnection connection, String id, List<String> steps,
+      List<Integer> indexes) {
+    Future<Void> done = Future.succeededFuture();
+    for (int from = 0; from < indexes.size(); from += STEP_ROWS) {
+      List<Integer> chunk = indexes.subList(from, Math.min(indexes.size(), from + STEP_ROWS));
+      List<Object> values = new ArrayList<>();
+      for (int index : chunk) {
+        values.add(id);
+        values.add(index);
+        values.add(steps.get(index));
+      }
+      String rows = String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?)"));
+      done = done.compose(previous -> connection.preparedQuery("INSERT INTO execution_steps (execution_id, step_index,"
+              + " state) VALUES " + rows + " ON DUPLICATE KEY UPDATE state = VALUES(state)")
+          .execute(Tuple.from(values)).mapEmpty());
+    }
+    return done;
   }
 
   /** How a child execution stands: its status, error and outputs ({@code vars}); null when there is no such row. */
@@ -94,23 +128,62 @@ public final class ExecutionStore {
   }
 
   /**
-   * Stores a decision in one transaction, fenced by ownership: the state, the appended log lines,
-   * the new commands (before they are sent) and the commands closed without a worker result.
-   * Fails with {@link LostOwnership} when {@code node} no longer owns the execution.
+   * Stores a decision in one transaction, fenced by ownership: the state (the steps it changed),
+   * the log lines, the new commands (before they are sent) and the commands closed without a
+   * worker result. While the execution runs, each decision's log lines are a row of
+   * {@code execution_logs}; the decision that ends it moves them into {@code executions.logs}, so
+   * a long run does not rewrite its whole log at every step. Fails with {@link LostOwnership} when
+   * {@code node} no longer owns the execution.
    */
-  public Future<Void> save(Decision decision, String node, CommandStore commands, String requestedBy) {
+  public Future<Void> save(Decision decision, String node, CommandStore commands, String requestedBy,
+      StoredSteps stored) {
     ExecutionState state = decision.state();
+    String id = state.executionId();
     LocalDateTime completed = state.completedAt() == null ? null
         : LocalDateTime.ofInstant(Instant.ofEpochMilli(state.completedAt()), ZoneOffset.UTC);
-    return pool.withTransaction(connection -> connection
-        .preparedQuery("UPDATE executions SET status = ?, state = ?, completed_at = ?,"
-            + " logs = JSON_MERGE_PRESERVE(COALESCE(logs, JSON_ARRAY()), ?) WHERE id = ? AND owner = ?")
-        .execute(Tuple.from(Arrays.asList(state.status().wire(), StateCodec.toJson(state).encode(),
-            completed, StateCodec.logs(decision.logs()).encode(), state.executionId(), node)))
-        .compose(updated -> updated.rowCount() == 0
-            ? Future.failedFuture(new LostOwnership(state.executionId()))
-            : commands.insert(connection, state.executionId(), decision.actions(Action.Dispatch.class), requestedBy))
-        .compose(inserted -> commands.close(connection, decision.actions(Action.CloseCommand.class))));
+    List<String> steps = StateCodec.steps(state);
+    JsonArray lines = StateCodec.logs(decision.logs());
+    boolean ends = state.status().terminal();
+    return pool.withTransaction(connection -> (ends ? appended(connection, id) : Future.succeededFuture(new JsonArray()))
+        .compose(appended -> connection
+            .preparedQuery("UPDATE executions SET status = ?, state = ?, completed_at = ?" + (ends
+                ? ", logs = JSON_MERGE_PRESERVE(COALESCE(logs, JSON_ARRAY()), ?)" : "") + " WHERE id = ? AND owner = ?")
+            .execute(Tuple.from(ends
+                ? Arrays.asList(state.status().wire(), StateCodec.head(state).encode(), completed,
+                    appended.copy().addAll(lines).encode(), id, node)
+                : Arrays.asList(state.status().wire(), StateCodec.head(state).encode(), completed, id, node)))
+            .compose(updated -> updated.rowCount() == 0 ? Future.failedFuture(new LostOwnership(id))
+                : ends ? (appended.isEmpty() ? Future.succeededFuture() : connection
+                    .preparedQuery("DELETE FROM execution_logs WHERE execution_id = ?").execute(Tuple.of(id)).mapEmpty())
+                : lines.isEmpty() ? Future.succeededFuture() : connection
+                    .preparedQuery("INSERT INTO execution_logs (execution_id, log_lines) VALUES (?, ?)")
+                    .execute(Tuple.of(id, lines.encode())).mapEmpty()))
+        .compose(logged -> writeSteps(connection, id, steps, stored.changed(steps)))
+        .compose(written -> commands.insert(connection, id, decision.actions(Action.Dispatch.class), requestedBy))
+        .compose(inserted -> commands.close(connection, decision.actions(Action.CloseCommand.class))))
+        .onSuccess(done -> stored.stored(steps));
+  }
+
+  /** The log lines appended to {@code execution_logs} for execution {@code id}, in order. */
+  private static Future<JsonArray> appended(SqlClient client, String id) {
+    return client.preparedQuery("SELECT log_lines FROM execution_logs WHERE execution_id = ? ORDER BY id")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          JsonArray lines = new JsonArray();
+          rows.forEach(row -> lines.addAll(new JsonArray(row.getString("log_lines"))));
+          return lines;
+        });
+  }
+
+  /** The rows of execution {@code id}'s steps, by index. */
+  private Future<Map<Integer, JsonObject>> stepRows(String id) {
+    return pool.preparedQuery("SELECT step_index, state FROM execution_steps WHERE execution_id = ?")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          Map<Integer, JsonObject> steps = new HashMap<>();
+          rows.forEach(row -> steps.put(row.getInteger("step_index"), new JsonObject(row.getString("state"))));
+          return steps;
+        });
   }
 
   /** The state of an active execution {@code node} owns, or null. */
@@ -123,13 +196,14 @@ public final class ExecutionStore {
     return pool.preparedQuery("SELECT id, workflow_id, workflow_name, started_by, definition, state FROM executions"
             + " WHERE " + where)
         .execute(Tuple.of(id, node))
-        .map(rows -> {
+        .compose(rows -> {
           if (rows.size() == 0) {
-            return null;
+            return Future.succeededFuture(null);
           }
           Row row = rows.iterator().next();
-          return new Loaded(row.getString("id"), row.getString("workflow_id"), row.getString("workflow_name"),
-              row.getString("started_by"), Database.jsonObject(row, "definition"), Database.jsonObject(row, "state"));
+          return stepRows(id).map(steps -> new Loaded(row.getString("id"), row.getString("workflow_id"),
+              row.getString("workflow_name"), row.getString("started_by"), Database.jsonObject(row, "definition"),
+              StateCodec.withSteps(Database.jsonObject(row, "state"), steps)));
         });
   }
 
@@ -238,14 +312,15 @@ public final class ExecutionStore {
   public Future<JsonObject> get(String id) {
     return pool.preparedQuery("SELECT " + SUMMARY + ", definition, state, logs FROM executions WHERE id = ?")
         .execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null)
-            : pool.preparedQuery("SELECT id, status FROM executions WHERE parent_id = ?").execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : stepRows(id)
+            .compose(steps -> appended(pool, id).map(lines -> ExecutionViews.full(rows.iterator().next(), steps, lines)))
+            .compose(view -> pool.preparedQuery("SELECT id, status FROM executions WHERE parent_id = ?")
+                .execute(Tuple.of(id))
                 .map(children -> {
-                  JsonObject view = ExecutionViews.full(rows.iterator().next());
                   children.forEach(child -> ExecutionViews.childStatus(view, child.getString("id"),
                       child.getString("status")));
                   return view;
-                }));
+                })));
   }
 
   /** Executions newest first, without definitions or logs. */

@@ -5,6 +5,7 @@ import dev.pulse.storage.Database;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.util.Map;
 import java.util.Set;
 
 /** The API's JSON for executions, built from their rows. */
@@ -27,13 +28,14 @@ final class ExecutionViews {
 
   /**
    * The full form: the summary, the definition snapshot, per-step state with per-worker results,
-   * the pending prompt (or null), the prompt answers and the logs in order.
+   * the pending prompt (or null), the prompt answers and the logs in order: the row's with the
+   * steps' rows ({@code steps}) and the log lines appended since it was last written in full.
    */
-  static JsonObject full(Row row) {
+  static JsonObject full(Row row, Map<Integer, JsonObject> steps, JsonArray appendedLogs) {
     JsonObject definition = Database.jsonObject(row, "definition");
-    JsonObject state = Database.jsonObject(row, "state");
+    JsonObject state = StateCodec.withSteps(Database.jsonObject(row, "state"), steps);
     JsonArray logs = Database.jsonArray(row, "logs");
-    state = state == null ? new JsonObject() : state;
+    logs = (logs == null ? new JsonArray() : logs).addAll(appendedLogs);
     return summary(row).put("definition", definition)
         .put("params", state.getJsonObject("params", new JsonObject()))
         .put("current_step", state.getInteger("current_step", -1))
@@ -42,7 +44,7 @@ final class ExecutionViews {
         .put("prompt", pendingPrompt(row.getString("status"), definition, state))
         .put("prompt_response", state.getString("prompt_response"))
         .put("prompts", state.getJsonArray("prompts", new JsonArray()))
-        .put("logs", logs == null ? new JsonArray() : logs);
+        .put("logs", logs);
   }
 
   /** Shows child execution {@code childId} as {@code status} wherever a step lists it and has not seen it end. */

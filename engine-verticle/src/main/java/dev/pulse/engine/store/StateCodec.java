@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code executions.state} JSON: the runtime part of an execution, in the same snake_case
@@ -35,6 +36,37 @@ public final class StateCodec {
     for (int i = 0; i < state.steps().size(); i++) {
       steps.add(step(state.step(i), state.stepState(i)));
     }
+    return head(state).put("steps", steps);
+  }
+
+  /** Each step's JSON, encoded, in order: how {@code execution_steps} stores them. */
+  public static List<String> steps(ExecutionState state) {
+    List<String> steps = new ArrayList<>(state.steps().size());
+    for (int i = 0; i < state.steps().size(); i++) {
+      steps.add(step(state.step(i), state.stepState(i)).encode());
+    }
+    return steps;
+  }
+
+  /**
+   * The state JSON {@code head} ({@code executions.state}) with the steps stored beside it
+   * ({@code execution_steps}: index and JSON) in place of those it holds itself (executions
+   * stored before the steps had rows of their own carry them in the head).
+   */
+  public static JsonObject withSteps(JsonObject head, Map<Integer, JsonObject> stored) {
+    JsonObject json = head == null ? new JsonObject() : head.copy();
+    JsonArray steps = json.getJsonArray("steps", new JsonArray());
+    stored.forEach((index, step) -> {
+      while (steps.size() <= index) {
+        steps.addNull();
+      }
+      steps.set(index, step);
+    });
+    return json.put("steps", steps);
+  }
+
+  /** The execution-wide part of {@code state}'s JSON: everything but the steps. */
+  public static JsonObject head(ExecutionState state) {
     JsonArray prompts = new JsonArray();
     for (PromptAnswer answer : state.prompts()) {
       prompts.add(new JsonObject().put("step", answer.step()).put("name", answer.name())
@@ -48,7 +80,7 @@ public final class StateCodec {
         .put("prompts", prompts).put("error", state.error()).put("started_at", iso(state.startedAt()))
         .put("completed_at", iso(state.completedAt())).put("failure", state.failure())
         .put("failed_step", state.failedStep()).put("parent", parent(state.parent()))
-        .put("depth", state.depth() == 0 ? null : state.depth()).put("steps", steps);
+        .put("depth", state.depth() == 0 ? null : state.depth());
   }
 
   private static JsonObject parent(ExecutionState.Parent parent) {
@@ -144,7 +176,9 @@ public final class StateCodec {
     }
     JsonArray stepsJson = source.getJsonArray("steps", new JsonArray());
     for (int i = 0; i < stepsJson.size() && i < steps.size(); i++) {
-      readStep(stepsJson.getJsonObject(i), state.stepState(i));
+      if (stepsJson.getValue(i) instanceof JsonObject step) {
+        readStep(step, state.stepState(i));
+      }
     }
     return state;
   }
