@@ -20,9 +20,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
- * The dispatch key pair's forms: Ed25519 from the JDK; a private key is PKCS#8 and a public key
+ * The dispatch key pair's forms: Ed25519 keys of the JDK, signing and verifying with Bouncy
+ * Castle's Ed25519 (the same RFC 8032 signatures, about ten times faster than the JDK 17
+ * provider: on a fan-out every command is signed once and verified once); a private key is PKCS#8 and a public key
  * X.509 SubjectPublicKeyInfo, either as PEM ({@code -----BEGIN PRIVATE KEY-----} /
  * {@code -----BEGIN PUBLIC KEY-----}, as openssl writes them) or as the bare base64 of the DER
  * bytes (the form of the {@code DISPATCH_PRIVATE_KEY} and {@code DISPATCH_PUBLIC_KEY} settings).
@@ -131,6 +137,30 @@ public final class DispatchKeys {
     } catch (GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /** {@code key} as the signing library takes it. */
+  static Ed25519PrivateKeyParameters signing(PrivateKey key) {
+    try {
+      if (PrivateKeyFactory.createKey(key.getEncoded()) instanceof Ed25519PrivateKeyParameters ed25519) {
+        return ed25519;
+      }
+    } catch (IOException | RuntimeException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("an Ed25519 private key is required");
+  }
+
+  /** {@code key} as the verifying library takes it. */
+  static Ed25519PublicKeyParameters verifying(PublicKey key) {
+    try {
+      if (PublicKeyFactory.createKey(key.getEncoded()) instanceof Ed25519PublicKeyParameters ed25519) {
+        return ed25519;
+      }
+    } catch (IOException | RuntimeException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("an Ed25519 public key is required");
   }
 
   /** A short public fingerprint for logs: the first 16 hex digits of the public key's SHA-256. */

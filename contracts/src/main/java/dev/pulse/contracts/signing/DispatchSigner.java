@@ -3,11 +3,12 @@ package dev.pulse.contracts.signing;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.WorkflowDispatch;
 import io.vertx.core.json.JsonObject;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.util.Base64;
 import java.util.function.LongSupplier;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Signs what server nodes send to workers: every {@link CommandDispatch} and every control
@@ -25,6 +26,8 @@ public final class DispatchSigner {
   public static final String WORKER_ID = "worker_id";
 
   private final PrivateKey key;
+  private final Ed25519PrivateKeyParameters signing;
+  private final Ed25519PublicKeyParameters publicKey;
   private final LongSupplier clock;
 
   /** A signer using the wall clock. */
@@ -43,6 +46,8 @@ public final class DispatchSigner {
       throw new IllegalArgumentException("an Ed25519 private key is required");
     }
     this.key = key;
+    this.signing = DispatchKeys.signing(key);
+    this.publicKey = signing.generatePublicKey();
     this.clock = clock;
   }
 
@@ -74,14 +79,9 @@ public final class DispatchSigner {
   }
 
   private String signature(byte[] bytes) {
-    try {
-      Signature signer = Signature.getInstance(DispatchKeys.ALGORITHM);
-      signer.initSign(key);
-      signer.update(bytes);
-      return Base64.getEncoder().encodeToString(signer.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
+    byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
+    signing.sign(Ed25519.Algorithm.Ed25519, publicKey, null, bytes, 0, bytes.length, signature, 0);
+    return Base64.getEncoder().encodeToString(signature);
   }
 
   @Override

@@ -3,13 +3,14 @@ package dev.pulse.contracts.signing;
 import dev.pulse.contracts.CommandDispatch;
 import dev.pulse.contracts.WorkflowDispatch;
 import io.vertx.core.json.JsonObject;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A worker's check of what arrives on its addresses, with the public key(s) from the worker's
@@ -31,7 +32,7 @@ public final class DispatchVerifier {
   /** Refusal reason of a signature that does not verify (altered, or another key). */
   public static final String INVALID = "refused: invalid signature";
 
-  private final List<PublicKey> trusted;
+  private final List<Ed25519PublicKeyParameters> trusted;
   private final long maxAgeMs;
   private final LongSupplier clock;
 
@@ -46,7 +47,7 @@ public final class DispatchVerifier {
     if (trusted == null || trusted.isEmpty()) {
       throw new IllegalArgumentException("at least one trusted public key is required");
     }
-    this.trusted = List.copyOf(trusted);
+    this.trusted = trusted.stream().map(DispatchKeys::verifying).toList();
     this.maxAgeMs = maxAgeMs;
     this.clock = clock;
   }
@@ -128,16 +129,12 @@ public final class DispatchVerifier {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    for (PublicKey key : trusted) {
-      try {
-        Signature verifier = Signature.getInstance(DispatchKeys.ALGORITHM);
-        verifier.initVerify(key);
-        verifier.update(bytes);
-        if (verifier.verify(signature)) {
-          return true;
-        }
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        // a malformed signature is simply not valid; try the next key
+    if (signature.length != Ed25519PrivateKeyParameters.SIGNATURE_SIZE) {
+      return false;
+    }
+    for (Ed25519PublicKeyParameters key : trusted) {
+      if (key.verify(Ed25519.Algorithm.Ed25519, null, bytes, 0, bytes.length, signature, 0)) {
+        return true;
       }
     }
     return false;

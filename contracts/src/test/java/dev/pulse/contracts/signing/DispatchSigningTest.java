@@ -42,6 +42,23 @@ class DispatchSigningTest {
   }
 
   @Test
+  void signaturesAreStandardEd25519BothWays() throws Exception {
+    CommandDispatch signed = signer.sign(dispatch());
+    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    jdk.initVerify(PAIR.getPublic());
+    jdk.update(Canonical.dispatch(signed));
+    assertTrue(jdk.verify(java.util.Base64.getDecoder().decode(signed.signature())), "the JDK verifies PULSE's");
+
+    CommandDispatch stamped = dispatch().withSignature(NOW, null);
+    jdk.initSign(PAIR.getPrivate());
+    jdk.update(Canonical.dispatch(stamped));
+    CommandDispatch byJdk = stamped.withSignature(NOW, java.util.Base64.getEncoder().encodeToString(jdk.sign()));
+    assertEquals(Optional.empty(), verifier.check(byJdk, "w-1"), "PULSE verifies the JDK's");
+    assertEquals(Optional.of(DispatchVerifier.INVALID), verifier.check(byJdk.withSignature(NOW,
+        java.util.Base64.getEncoder().encodeToString(new byte[12])), "w-1"), "a short signature is invalid");
+  }
+
+  @Test
   void envKeyOrderDoesNotMatterButItsContentDoes() {
     CommandDispatch signed = signer.sign(dispatch());
     assertEquals(Optional.empty(), verifier.check(overTheBus(signed,
