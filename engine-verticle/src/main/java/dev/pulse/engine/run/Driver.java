@@ -9,7 +9,7 @@ import dev.pulse.engine.decide.Event;
 import dev.pulse.engine.decide.LogEntry;
 import dev.pulse.engine.decide.Rejected;
 import dev.pulse.engine.model.ExecutionState;
-import dev.pulse.engine.store.StoredSteps;
+import dev.pulse.engine.store.Stored;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -43,7 +43,7 @@ final class Driver {
   private final String id;
   private final long createdAt = System.nanoTime();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final StoredSteps stored;
+  private final Stored stored;
   private ExecutionState state;
   private Promise<Void> idle;
   private long timer = -1;
@@ -64,7 +64,7 @@ final class Driver {
   record Settled(Decision decision, List<Future<Event>> late) {
   }
 
-  Driver(Runner runner, ExecutionState state, StoredSteps stored) {
+  Driver(Runner runner, ExecutionState state, Stored stored) {
     this.runner = runner;
     this.stored = stored;
     this.id = state.executionId();

@@ -24,7 +24,7 @@ import dev.pulse.engine.store.CommandStore;
 import dev.pulse.engine.store.ExecutionStore;
 import dev.pulse.engine.store.WorkflowStore;
 import dev.pulse.engine.store.StateCodec;
-import dev.pulse.engine.store.StoredSteps;
+import dev.pulse.engine.store.Stored;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -118,7 +118,7 @@ public final class Runner {
     return node;
   }
 
-  Future<Void> save(Decision decision, StoredSteps stored) {
+  Future<Void> save(Decision decision, Stored stored) {
     return executions.save(decision, node, commands, decision.state().startedBy(), stored);
   }
 
@@ -132,7 +132,7 @@ public final class Runner {
    * committed row first and loaded it already: then that driver is the one, so that an execution
    * never has two drivers deciding (and dispatching) side by side.
    */
-  Driver adopt(ExecutionState state, StoredSteps stored) {
+  Driver adopt(ExecutionState state, Stored stored) {
     return drivers.computeIfAbsent(state.executionId(), id -> new Driver(this, state, stored));
   }
 
@@ -144,7 +144,7 @@ public final class Runner {
    */
   Future<Decision> begin(ExecutionState state, JsonObject definition, JsonObject announce) {
     long now = System.currentTimeMillis();
-    StoredSteps stored = new StoredSteps();
+    Stored stored = Stored.fresh();
     return vertx.executeBlocking(() -> decider.decide(state, new Event.Start(), now), false)
         .compose(first -> Driver.settle(this, first, 0))
         .compose(first -> executions.insert(first.decision(), definition, node, commands, stored).map(first))
@@ -179,7 +179,7 @@ public final class Runner {
 
   private Driver resume(ExecutionStore.Loaded row) {
     ExecutionState state = state(row);
-    Driver driver = adopt(state, new StoredSteps());
+    Driver driver = adopt(state, Stored.unknown());
     LOG.atInfo().addKeyValue(EXECUTION_ID, row.id()).addKeyValue(WORKFLOW_ID, row.workflowId())
         .log("Engine node {} drives execution {} ({})", node, row.id(), state.status().wire());
     driver.submit(new Event.Resume(node)).onSuccess(resumed -> recover(driver));
@@ -192,7 +192,7 @@ public final class Runner {
     if (current != null) {
       return current;
     }
-    return adopt(state(row), new StoredSteps());
+    return adopt(state(row), Stored.unknown());
   }
 
   /** The execution a stored row holds: its definition snapshot's steps and its state. */

@@ -25,6 +25,9 @@ import java.util.List;
  */
 public final class CommandStore {
 
+  /** Most command rows one INSERT writes. */
+  private static final int ROWS_PER_INSERT = 50;
+
   private final Pool pool;
 
   public CommandStore(Pool pool) {
@@ -37,17 +40,21 @@ public final class CommandStore {
 
   Future<Void> insert(SqlConnection connection, String executionId, List<Action.Dispatch> dispatches,
       String requestedBy) {
-    if (dispatches.isEmpty()) {
-      return Future.succeededFuture();
+    Future<Void> done = Future.succeededFuture();
+    // Many rows a statement: a fan-out to 200 workers is four statements, not 200.
+    for (int from = 0; from < dispatches.size(); from += ROWS_PER_INSERT) {
+      List<Action.Dispatch> chunk = dispatches.subList(from, Math.min(dispatches.size(), from + ROWS_PER_INSERT));
+      List<Object> values = new ArrayList<>();
+      for (Action.Dispatch d : chunk) {
+        values.addAll(Arrays.asList(d.commandId(), executionId, d.step(), d.workerId(), d.workerName(), d.command(),
+            d.timeoutMs(), requestedBy));
+      }
+      String rows = String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, 'dispatched', ?)"));
+      done = done.compose(previous -> connection.preparedQuery("INSERT INTO commands (command_id, execution_id,"
+              + " step_index, worker_id, worker_name, command, timeout_ms, status, requested_by) VALUES " + rows)
+          .execute(Tuple.from(values)).mapEmpty());
     }
-    List<Tuple> rows = new ArrayList<>();
-    for (Action.Dispatch d : dispatches) {
-      rows.add(Tuple.from(Arrays.asList(d.commandId(), executionId, d.step(), d.workerId(), d.workerName(),
-          d.command(), d.timeoutMs(), requestedBy)));
-    }
-    return connection.preparedQuery("INSERT INTO commands (command_id, execution_id, step_index, worker_id,"
-            + " worker_name, command, timeout_ms, status, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?)")
-        .executeBatch(rows).mapEmpty();
+    return done;
   }
 
   Future<Void> close(SqlConnection connection, List<Action.CloseCommand> closes) {
@@ -78,12 +85,20 @@ public final class CommandStore {
 
   /**
    * Records a worker's result unless one is there already. Yields the execution id when this
-   * result was the first for a step command, else null (unknown, direct or duplicate).
+   * result was the first for a step command, else null (unknown, direct or duplicate). A result
+   * that names its execution is recorded only for that execution's command, in one statement.
    */
   public Future<String> record(CommandResult result) {
+    String status = result.success() ? "completed" : "failed";
+    if (result.executionId() != null) {
+      return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"
+              + " WHERE command_id = ? AND execution_id = ? AND result IS NULL")
+          .execute(Tuple.of(status, result.toJson().encode(), result.commandId(), result.executionId()))
+          .map(updated -> updated.rowCount() == 0 ? null : result.executionId());
+    }
     return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"
             + " WHERE command_id = ? AND result IS NULL AND execution_id IS NOT NULL")
-        .execute(Tuple.of(result.success() ? "completed" : "failed", result.toJson().encode(), result.commandId()))
+        .execute(Tuple.of(status, result.toJson().encode(), result.commandId()))
         .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(null)
             : pool.preparedQuery("SELECT execution_id FROM commands WHERE command_id = ?")
                 .execute(Tuple.of(result.commandId()))

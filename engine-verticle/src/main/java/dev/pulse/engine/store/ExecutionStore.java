@@ -61,7 +61,7 @@ public final class ExecutionStore {
    * execution is linked to its parent ({@code parent_id}). Every step gets its row.
    */
   public Future<Void> insert(Decision first, JsonObject definition, String node, CommandStore commands,
-      StoredSteps stored) {
+      Stored stored) {
     ExecutionState state = first.state();
     List<String> steps = StateCodec.steps(state);
     return pool.withTransaction(connection -> connection
@@ -76,7 +76,7 @@ public final class ExecutionStore {
         .compose(written -> commands.insert(connection, state.executionId(), first.actions(Action.Dispatch.class),
             state.startedBy()))
         .compose(inserted -> commands.close(connection, first.actions(Action.CloseCommand.class))))
-        .onSuccess(done -> stored.stored(steps));
+        .onSuccess(done -> stored.stored(steps, false, false));
   }
 
   /**
@@ -136,7 +136,7 @@ public final class ExecutionStore {
    * {@code node} no longer owns the execution.
    */
   public Future<Void> save(Decision decision, String node, CommandStore commands, String requestedBy,
-      StoredSteps stored) {
+      Stored stored) {
     ExecutionState state = decision.state();
     String id = state.executionId();
     LocalDateTime completed = state.completedAt() == null ? null
@@ -144,7 +144,9 @@ public final class ExecutionStore {
     List<String> steps = StateCodec.steps(state);
     JsonArray lines = StateCodec.logs(decision.logs());
     boolean ends = state.status().terminal();
-    return pool.withTransaction(connection -> (ends ? appended(connection, id) : Future.succeededFuture(new JsonArray()))
+    boolean append = !ends && !lines.isEmpty();
+    return pool.withTransaction(connection -> (ends && stored.logsAppended() ? appended(connection, id)
+            : Future.succeededFuture(new JsonArray()))
         .compose(appended -> connection
             .preparedQuery("UPDATE executions SET status = ?, state = ?, completed_at = ?" + (ends
                 ? ", logs = JSON_MERGE_PRESERVE(COALESCE(logs, JSON_ARRAY()), ?)" : "") + " WHERE id = ? AND owner = ?")
@@ -155,13 +157,13 @@ public final class ExecutionStore {
             .compose(updated -> updated.rowCount() == 0 ? Future.failedFuture(new LostOwnership(id))
                 : ends ? (appended.isEmpty() ? Future.succeededFuture() : connection
                     .preparedQuery("DELETE FROM execution_logs WHERE execution_id = ?").execute(Tuple.of(id)).mapEmpty())
-                : lines.isEmpty() ? Future.succeededFuture() : connection
+                : !append ? Future.succeededFuture() : connection
                     .preparedQuery("INSERT INTO execution_logs (execution_id, log_lines) VALUES (?, ?)")
                     .execute(Tuple.of(id, lines.encode())).mapEmpty()))
         .compose(logged -> writeSteps(connection, id, steps, stored.changed(steps)))
         .compose(written -> commands.insert(connection, id, decision.actions(Action.Dispatch.class), requestedBy))
         .compose(inserted -> commands.close(connection, decision.actions(Action.CloseCommand.class))))
-        .onSuccess(done -> stored.stored(steps));
+        .onSuccess(done -> stored.stored(steps, append, ends));
   }
 
   /** The log lines appended to {@code execution_logs} for execution {@code id}, in order. */

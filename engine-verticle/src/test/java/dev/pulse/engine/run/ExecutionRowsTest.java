@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.contracts.CommandResult;
 import dev.pulse.engine.fixture.EngineFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -92,6 +94,29 @@ class ExecutionRowsTest {
     List<String> events = EngineFixture.logEvents(done);
     assertEquals(EngineFixture.logEvents(waiting), events.subList(0, EngineFixture.logEvents(waiting).size()));
     assertTrue(events.contains("execution_resumed"), events.toString());
+  }
+
+  @Test
+  void aResultCountsOnlyForTheExecutionItNamesAndOneNamingNoneIsLookedUp() {
+    fx.deployEngine();
+    String id = fx.start(fx.workflow("{\"steps\":[{\"name\":\"Long\",\"type\":\"execute\","
+        + "\"targets\":[\"web-01\"],\"command\":\"hold\"}]}"));
+    EngineFixture.awaitTrue("command held", 10_000, () -> fx.fleet.held().size() == 1);
+    CommandDispatch held = fx.fleet.held().get(0);
+    JsonObject result = new CommandResult(held.commandId(), held.executionId(), held.stepIndex(), held.workerId(),
+        true, 0, "done", "", 5, false, false, null, System.currentTimeMillis()).toJson();
+
+    fx.fleet.send(held.replyTo(), result.copy().put("execution_id", "another-execution"));
+    EngineFixture.awaitTrue("answered", 5_000, () -> fx.fleet.acks.size() == 1);
+    assertEquals("running", fx.execution(id).getString("status"));
+    assertEquals(1, count("SELECT COUNT(*) FROM commands WHERE execution_id = ? AND result IS NULL", id));
+
+    JsonObject naming = result.copy();
+    naming.remove("execution_id");
+    fx.fleet.send(held.replyTo(), naming);
+    JsonObject done = fx.awaitStatus(id, "completed", 10_000);
+    assertEquals("done", done.getJsonArray("steps").getJsonObject(0).getJsonArray("results").getJsonObject(0)
+        .getString("stdout"));
   }
 
   private static List<String> statuses(JsonObject execution) {
