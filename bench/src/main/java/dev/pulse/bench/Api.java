@@ -11,6 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * PULSE's public REST API as a script would call it: from 127.0.0.1 (a trusted proxy address) with
@@ -64,7 +65,8 @@ final class Api {
   Future<Integer> health() {
     return http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/health"))
         .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> response.statusCode()));
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   /** Names of the workers online now. */
@@ -92,7 +94,10 @@ final class Api {
         .compose(response -> response.body().compose(content -> response.statusCode() == expected
             ? Future.succeededFuture(content)
             : Future.failedFuture(new Refused(response.statusCode(), method + " " + uri + " answered "
-                + response.statusCode() + ": " + content))));
+                + response.statusCode() + ": " + content))))
+        // The client's own timeouts do not cover a request left waiting for a pooled connection:
+        // one such wait stalled a whole run at S4.
+        .timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   Future<Void> close() {
