@@ -14,6 +14,9 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,27 @@ public final class Database {
         .withConnectHandler(connection -> connection.query("SET time_zone = '+00:00'").execute()
             .onComplete(done -> connection.close()))
         .build();
+  }
+
+  /**
+   * {@code count} copies of {@code group} joined by commas: the placeholders of an {@code IN}
+   * list ({@code "?"}) or of a multi-row {@code VALUES} ({@code "(?, ?, ?)"}).
+   */
+  public static String placeholders(int count, String group) {
+    return String.join(", ", Collections.nCopies(count, group));
+  }
+
+  /**
+   * Runs {@code statement} over {@code items}, at most {@code size} at a time, each chunk after the
+   * one before; yields the sum of what the statements yield (the rows they changed).
+   */
+  public static <T> Future<Integer> inChunks(List<T> items, int size, Function<List<T>, Future<Integer>> statement) {
+    Future<Integer> done = Future.succeededFuture(0);
+    for (int from = 0; from < items.size(); from += size) {
+      List<T> chunk = items.subList(from, Math.min(items.size(), from + size));
+      done = done.compose(sum -> statement.apply(chunk).map(more -> sum + more));
+    }
+    return done;
   }
 
   /** Completes when the database answers {@code SELECT 1}. */

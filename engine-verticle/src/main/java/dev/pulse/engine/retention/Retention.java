@@ -1,12 +1,12 @@
 package dev.pulse.engine.retention;
 
+import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -159,7 +159,7 @@ public final class Retention {
   }
 
   private static String marks(List<Object> ids) {
-    return String.join(", ", Collections.nCopies(ids.size(), "?"));
+    return Database.placeholders(ids.size(), "?");
   }
 
   private static Future<Integer> deleted(SqlConnection connection, String sql, Tuple args) {

@@ -40,21 +40,18 @@ public final class CommandStore {
 
   Future<Void> insert(SqlConnection connection, String executionId, List<Action.Dispatch> dispatches,
       String requestedBy) {
-    Future<Void> done = Future.succeededFuture();
     // Many rows a statement: a fan-out to 200 workers is four statements, not 200.
-    for (int from = 0; from < dispatches.size(); from += ROWS_PER_INSERT) {
-      List<Action.Dispatch> chunk = dispatches.subList(from, Math.min(dispatches.size(), from + ROWS_PER_INSERT));
+    return Database.inChunks(dispatches, ROWS_PER_INSERT, chunk -> {
       List<Object> values = new ArrayList<>();
       for (Action.Dispatch d : chunk) {
         values.addAll(Arrays.asList(d.commandId(), executionId, d.step(), d.workerId(), d.workerName(), d.command(),
             d.timeoutMs(), requestedBy));
       }
-      String rows = String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, 'dispatched', ?)"));
-      done = done.compose(previous -> connection.preparedQuery("INSERT INTO commands (command_id, execution_id,"
-              + " step_index, worker_id, worker_name, command, timeout_ms, status, requested_by) VALUES " + rows)
-          .execute(Tuple.from(values)).mapEmpty());
-    }
-    return done;
+      return connection.preparedQuery("INSERT INTO commands (command_id, execution_id, step_index, worker_id,"
+              + " worker_name, command, timeout_ms, status, requested_by) VALUES "
+              + Database.placeholders(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, 'dispatched', ?)"))
+          .execute(Tuple.from(values)).map(inserted -> inserted.rowCount());
+    }).mapEmpty();
   }
 
   Future<Void> close(SqlConnection connection, List<Action.CloseCommand> closes) {
@@ -77,9 +74,8 @@ public final class CommandStore {
     if (commandIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    String marks = String.join(", ", Collections.nCopies(commandIds.size(), "?"));
     return pool.preparedQuery("UPDATE commands SET status = 'accepted' WHERE status = 'dispatched' AND command_id IN ("
-            + marks + ")")
+            + Database.placeholders(commandIds.size(), "?") + ")")
         .execute(Tuple.from(new ArrayList<Object>(commandIds))).mapEmpty();
   }
 
@@ -110,9 +106,8 @@ public final class CommandStore {
     if (commandIds.isEmpty()) {
       return Future.succeededFuture(Collections.emptyList());
     }
-    String marks = String.join(", ", Collections.nCopies(commandIds.size(), "?"));
     return pool.preparedQuery("SELECT command_id, execution_id, status, result FROM commands WHERE command_id IN ("
-            + marks + ")")
+            + Database.placeholders(commandIds.size(), "?") + ")")
         .execute(Tuple.from(new ArrayList<Object>(commandIds)))
         .map(rows -> {
           List<Command> out = new ArrayList<>();

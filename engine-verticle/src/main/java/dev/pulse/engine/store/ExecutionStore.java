@@ -17,7 +17,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,21 +85,17 @@ public final class ExecutionStore {
    */
   private static Future<Void> writeSteps(SqlConnection connection, String id, List<String> steps,
       List<Integer> indexes) {
-    Future<Void> done = Future.succeededFuture();
-    for (int from = 0; from < indexes.size(); from += STEP_ROWS) {
-      List<Integer> chunk = indexes.subList(from, Math.min(indexes.size(), from + STEP_ROWS));
+    return Database.inChunks(indexes, STEP_ROWS, chunk -> {
       List<Object> values = new ArrayList<>();
       for (int index : chunk) {
         values.add(id);
         values.add(index);
         values.add(steps.get(index));
       }
-      String rows = String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?)"));
-      done = done.compose(previous -> connection.preparedQuery("INSERT INTO execution_steps (execution_id, step_index,"
-              + " state) VALUES " + rows + " ON DUPLICATE KEY UPDATE state = VALUES(state)")
-          .execute(Tuple.from(values)).mapEmpty());
-    }
-    return done;
+      return connection.preparedQuery("INSERT INTO execution_steps (execution_id, step_index, state) VALUES "
+              + Database.placeholders(chunk.size(), "(?, ?, ?)") + " ON DUPLICATE KEY UPDATE state = VALUES(state)")
+          .execute(Tuple.from(values)).map(written -> written.rowCount());
+    }).mapEmpty();
   }
 
   /** How a child execution stands: its status, error and outputs ({@code vars}); null when there is no such row. */
@@ -112,8 +107,8 @@ public final class ExecutionStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-    return pool.preparedQuery("SELECT id, status, state FROM executions WHERE id IN (" + marks + ")")
+    return pool.preparedQuery("SELECT id, status, state FROM executions WHERE id IN ("
+            + Database.placeholders(ids.size(), "?") + ")")
         .execute(Tuple.from(new ArrayList<Object>(ids)))
         .map(rows -> {
           List<ChildStatus> out = new ArrayList<>();
@@ -284,19 +279,15 @@ public final class ExecutionStore {
 
   /** Runs {@code sql + "(?, ?, ...)"} over {@code ids}, 500 at a time; yields the rows changed. */
   private Future<Integer> byId(List<String> ids, String sql, Tuple params) {
-    Future<Integer> done = Future.succeededFuture(0);
-    for (int from = 0; from < ids.size(); from += 500) {
-      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+    return Database.inChunks(ids, 500, chunk -> {
       List<Object> values = new ArrayList<>();
       for (int i = 0; i < params.size(); i++) {
         values.add(params.getValue(i));
       }
       values.addAll(chunk);
-      String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-      done = done.compose(sum -> pool.preparedQuery(sql + "(" + marks + ")").execute(Tuple.from(values))
-          .map(updated -> sum + updated.rowCount()));
-    }
-    return done;
+      return pool.preparedQuery(sql + "(" + Database.placeholders(chunk.size(), "?") + ")").execute(Tuple.from(values))
+          .map(updated -> updated.rowCount());
+    });
   }
 
   /** Gives up everything {@code node} drives, so that another node takes it over at once. */

@@ -6,6 +6,7 @@ import static dev.pulse.contracts.LogKeys.WORKER_NAME;
 import dev.pulse.contracts.Heartbeat;
 import dev.pulse.contracts.PulseException;
 import dev.pulse.registry.RegistryConfig;
+import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -154,12 +155,7 @@ final class Liveness {
       }
     }
     long began = System.nanoTime();
-    Future<Integer> chain = Future.succeededFuture(0);
-    for (int from = 0; from < batch.size(); from += WorkerStore.FLUSH_CHUNK) {
-      List<Worker> chunk = batch.subList(from, Math.min(batch.size(), from + WorkerStore.FLUSH_CHUNK));
-      chain = chain.compose(written -> store.flush(chunk).map(more -> written + more));
-    }
-    return chain
+    return Database.inChunks(batch, WorkerStore.FLUSH_CHUNK, store::flush)
         .andThen(done -> flushing = false)
         .onSuccess(written -> record(batch.size(), (System.nanoTime() - began) / 1_000_000))
         .onFailure(failure -> {
