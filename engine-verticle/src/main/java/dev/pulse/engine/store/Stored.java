@@ -13,21 +13,20 @@ import java.util.List;
 public final class Stored {
 
   private List<String> steps = List.of();
-  private boolean logsKnownEmpty;
+  private boolean logsAppended;
 
   /** Knowledge of an execution this node is about to insert (no log rows yet). */
   public static Stored fresh() {
-    Stored stored = new Stored();
-    stored.logsKnownEmpty = true;
-    return stored;
+    return new Stored(false);
   }
 
   /** Knowledge of an execution loaded from the database: none. */
   public static Stored unknown() {
-    return new Stored();
+    return new Stored(true);
   }
 
-  private Stored() {
+  private Stored(boolean logsAppended) {
+    this.logsAppended = logsAppended;
   }
 
   /** The indexes of {@code steps} (each step's encoded JSON) that differ from what is stored. */
@@ -43,16 +42,16 @@ public final class Stored {
 
   /** Whether {@code execution_logs} may hold lines of the execution. */
   boolean logsAppended() {
-    return !logsKnownEmpty;
+    return logsAppended;
   }
 
   /** A write committed: {@code steps} are stored, and log lines were appended or ({@code logsMoved}) moved. */
   void stored(List<String> steps, boolean appended, boolean logsMoved) {
     this.steps = steps;
     if (logsMoved) {
-      logsKnownEmpty = true;
+      logsAppended = false;
     } else if (appended) {
-      logsKnownEmpty = false;
+      logsAppended = true;
     }
   }
 }

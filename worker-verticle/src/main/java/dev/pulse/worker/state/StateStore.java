@@ -218,14 +218,9 @@ public final class StateStore {
 
   private static void write(Path target, JsonObject json) {
     try {
-      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part", OWNER_ONLY);
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(json.encode().getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
+        writeFlushed(channel, json);
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -248,14 +243,18 @@ public final class StateStore {
   private static void writeEntry(Path target, JsonObject json) {
     try (FileChannel channel = FileChannel.open(target, Set.of(StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), OWNER_ONLY)) {
-      ByteBuffer bytes = ByteBuffer.wrap(json.encode().getBytes(StandardCharsets.UTF_8));
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      channel.force(true);
+      writeFlushed(channel, json);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + target, e);
     }
+  }
+
+  private static void writeFlushed(FileChannel channel, JsonObject json) throws IOException {
+    ByteBuffer bytes = ByteBuffer.wrap(json.encode().getBytes(StandardCharsets.UTF_8));
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
+    channel.force(true);
   }
 
   private static void delete(Path file) {
