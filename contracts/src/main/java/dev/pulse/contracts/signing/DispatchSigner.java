@@ -41,11 +41,11 @@ public final class DispatchSigner {
    * @param clock epoch milliseconds
    */
   public DispatchSigner(PrivateKey key, LongSupplier clock) {
-    if (key == null || !DispatchKeys.ALGORITHM.equalsIgnoreCase(key.getAlgorithm())
-        && !"EdDSA".equalsIgnoreCase(key.getAlgorithm())) {
+    if (key == null) {
       throw new IllegalArgumentException("an Ed25519 private key is required");
     }
     this.key = key;
+    // refuses any other kind of key, with the same message
     this.signing = DispatchKeys.signing(key);
     this.publicKey = signing.generatePublicKey();
     this.clock = clock;
