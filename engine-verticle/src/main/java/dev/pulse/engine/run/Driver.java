@@ -2,6 +2,7 @@ package dev.pulse.engine.run;
 
 import static dev.pulse.contracts.LogKeys.EXECUTION_ID;
 
+import dev.pulse.contracts.CommandResult;
 import dev.pulse.engine.decide.Action;
 import dev.pulse.engine.decide.Decider;
 import dev.pulse.engine.decide.Decision;
@@ -9,12 +10,14 @@ import dev.pulse.engine.decide.Event;
 import dev.pulse.engine.decide.LogEntry;
 import dev.pulse.engine.decide.Rejected;
 import dev.pulse.engine.model.ExecutionState;
+import dev.pulse.engine.store.StateCodec;
 import dev.pulse.engine.store.Stored;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,8 +52,11 @@ final class Driver {
   private long timer = -1;
   private boolean closed;
 
-  /** An event waiting to be decided, and who waits for its outcome. */
-  private record Pending(Event event, Promise<Decision> outcome) {
+  /**
+   * An event waiting to be decided, and who waits for its outcome; {@code result} is the worker's
+   * result it came from, to be recorded with the decision, or null.
+   */
+  private record Pending(Event event, Promise<Decision> outcome, CommandResult result) {
   }
 
   /**
@@ -89,13 +95,26 @@ final class Driver {
 
   /** Queues {@code event}; yields the decision once it is stored and its actions are under way. */
   Future<Decision> submit(Event event) {
-    Promise<Decision> outcome = Promise.promise();
-    queue.add(new Pending(event, outcome));
+    return queue(new Pending(event, Promise.promise(), null));
+  }
+
+  /**
+   * Decides a worker's result and records it in the same write as the decision, one commit, not
+   * two. Completes once it is recorded, also when the decider refused it (a repeat, a step that
+   * moved on): the first result per command is kept all the same. Fails when it was not recorded.
+   */
+  Future<Void> submit(CommandResult result) {
+    return queue(new Pending(new Event.CommandFinished(result.commandId(), StateCodec.outcome(result.toJson())),
+        Promise.promise(), result)).mapEmpty();
+  }
+
+  private Future<Decision> queue(Pending pending) {
+    queue.add(pending);
     if (idle == null) {
       idle = Promise.promise();
       next();
     }
-    return outcome.future();
+    return pending.outcome().future();
   }
 
   /** Completes when everything queued so far is done. */
@@ -126,17 +145,19 @@ final class Driver {
     ExecutionState current = state;
     long now = System.currentTimeMillis();
     List<Event> events = batch.stream().map(Pending::event).toList();
+    List<CommandResult> results = batch.stream().map(Pending::result).filter(Objects::nonNull).toList();
     runner.vertx().executeBlocking(() -> decideAll(runner.decider(), current, events, now), false)
         .compose(decided -> ended ? Future.succeededFuture(decided) : settle(runner, decided.merged(), 0)
             .map(settled -> new Batch(settled.decision(), decided.failures(), settled.late())))
-        .compose(decided -> !decided.merged().changed() ? Future.succeededFuture(decided)
-            : ended ? Future.<Batch>failedFuture(new NotDriven(id)) : runner.save(decided.merged(), stored).map(decided))
+        .compose(decided -> !decided.merged().changed() ? runner.record(results).map(decided)
+            : ended ? Future.<Batch>failedFuture(new NotDriven(id))
+            : runner.save(decided.merged(), stored, results).map(decided))
         .onComplete(outcome -> {
           if (outcome.succeeded()) {
             apply(outcome.result().merged());
             for (int i = 0; i < batch.size(); i++) {
               RuntimeException failure = outcome.result().failures().get(i);
-              if (failure == null) {
+              if (failure == null || batch.get(i).result() != null) {
                 batch.get(i).outcome().complete(outcome.result().merged());
               } else {
                 batch.get(i).outcome().fail(failure);

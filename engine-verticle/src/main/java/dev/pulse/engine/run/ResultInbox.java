@@ -15,8 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ENGINE_RESULTS}: workers' step results. Recorded first (the first result per command
  * wins), then acknowledged, also for unknown and duplicate ids so that the worker stops
- * retrying. Only a database failure is refused (503), so the worker retries later. The owner of
- * the execution is told at once, here or through {@link EngineInternal#COMMAND_RECORDED}.
+ * retrying. Only a database failure is refused (503), so the worker retries later.
+ *
+ * <p>When this node drives the result's execution, the result is decided and recorded in that
+ * decision's write (one commit for both). Otherwise, or when that write fails, it is recorded
+ * alone and the owner of the execution is told at once, here or through
+ * {@link EngineInternal#COMMAND_RECORDED}.
  */
 public final class ResultInbox {
 
@@ -41,12 +45,17 @@ public final class ResultInbox {
           .log("Ignoring a step result without command_id from worker {}", result.workerId());
       return Future.succeededFuture(ACK.copy());
     }
-    return commands.record(result).recover(Database::unavailable).map(executionId -> {
+    return runner.decideAndRecord(result).recover(notHere -> recordAlone(result)).recover(Database::unavailable)
+        .map(recorded -> ACK.copy());
+  }
+
+  private Future<Void> recordAlone(CommandResult result) {
+    return commands.record(result).map(executionId -> {
       if (executionId != null && !runner.recorded(executionId, result.commandId(), result.toJson())) {
         bus.publish(EngineInternal.COMMAND_RECORDED, new JsonObject().put("execution_id", executionId)
             .put("command_id", result.commandId()).put("result", result.toJson()));
       }
-      return ACK.copy();
+      return null;
     });
   }
 

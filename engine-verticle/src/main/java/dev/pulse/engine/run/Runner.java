@@ -6,6 +6,7 @@ import static dev.pulse.contracts.LogKeys.WORKER_ID;
 import static dev.pulse.contracts.LogKeys.WORKFLOW_ID;
 
 import dev.pulse.contracts.Addresses;
+import dev.pulse.contracts.CommandResult;
 import dev.pulse.contracts.EngineInternal;
 import dev.pulse.contracts.ErrorCodes;
 import dev.pulse.contracts.PulseException;
@@ -118,8 +119,13 @@ public final class Runner {
     return node;
   }
 
-  Future<Void> save(Decision decision, Stored stored) {
-    return executions.save(decision, node, commands, decision.state().startedBy(), stored);
+  Future<Void> save(Decision decision, Stored stored, List<CommandResult> results) {
+    return executions.save(decision, node, commands, decision.state().startedBy(), stored, results);
+  }
+
+  /** Records results alone: the decision that took them in changed nothing to store. */
+  Future<Void> record(List<CommandResult> results) {
+    return commands.record(results);
   }
 
   /** The driver of an execution this node drives now, or null. */
@@ -343,6 +349,16 @@ public final class Runner {
         driver.submit(new Event.WorkerLost(workerId, status));
       }
     }
+  }
+
+  /**
+   * Decides a worker's result and records it with that decision when this node drives its
+   * execution (see {@link Driver#submit(CommandResult)}); fails {@link Driver.NotDriven} when it
+   * does not, and as the decision's write failed.
+   */
+  Future<Void> decideAndRecord(CommandResult result) {
+    Driver driver = result.executionId() == null ? null : drivers.get(result.executionId());
+    return driver == null ? Future.failedFuture(new Driver.NotDriven(result.executionId())) : driver.submit(result);
   }
 
   /**

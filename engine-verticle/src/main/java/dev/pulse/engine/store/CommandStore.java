@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class CommandStore {
 
   /** Most command rows one INSERT writes. */
   private static final int ROWS_PER_INSERT = 50;
+  private static final String RECORD_FOR_EXECUTION = "UPDATE commands SET status = ?, result = ?,"
+      + " completed_at = NOW(3) WHERE command_id = ? AND execution_id = ? AND result IS NULL";
 
   private final Pool pool;
 
@@ -80,6 +83,31 @@ public final class CommandStore {
   }
 
   /**
+   * Records results that name their execution, each unless its command has one already and only
+   * for that execution's command, alone (the decision that took them in changed nothing to store).
+   */
+  public Future<Void> record(List<CommandResult> results) {
+    return record(pool, results);
+  }
+
+  /** As {@link #record(List)}, in the transaction of the decision that took the results in. */
+  Future<Void> record(SqlConnection connection, List<CommandResult> results) {
+    return record((SqlClient) connection, results);
+  }
+
+  private static Future<Void> record(SqlClient client, List<CommandResult> results) {
+    if (results.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>();
+    for (CommandResult result : results) {
+      rows.add(Tuple.of(result.success() ? "completed" : "failed", result.toJson().encode(), result.commandId(),
+          result.executionId()));
+    }
+    return client.preparedQuery(RECORD_FOR_EXECUTION).executeBatch(rows).mapEmpty();
+  }
+
+  /**
    * Records a worker's result unless one is there already. Yields the execution id when this
    * result was the first for a step command, else null (unknown, direct or duplicate). A result
    * that names its execution is recorded only for that execution's command, in one statement.
@@ -87,8 +115,7 @@ public final class CommandStore {
   public Future<String> record(CommandResult result) {
     String status = result.success() ? "completed" : "failed";
     if (result.executionId() != null) {
-      return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"
-              + " WHERE command_id = ? AND execution_id = ? AND result IS NULL")
+      return pool.preparedQuery(RECORD_FOR_EXECUTION)
           .execute(Tuple.of(status, result.toJson().encode(), result.commandId(), result.executionId()))
           .map(updated -> updated.rowCount() == 0 ? null : result.executionId());
     }

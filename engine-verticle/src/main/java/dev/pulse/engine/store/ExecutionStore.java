@@ -1,5 +1,6 @@
 package dev.pulse.engine.store;
 
+import dev.pulse.contracts.CommandResult;
 import dev.pulse.engine.decide.Action;
 import dev.pulse.engine.decide.Decision;
 import dev.pulse.engine.model.ExecutionState;
@@ -128,10 +129,11 @@ public final class ExecutionStore {
    * worker result. While the execution runs, each decision's log lines are a row of
    * {@code execution_logs}; the decision that ends it moves them into {@code executions.logs}, so
    * a long run does not rewrite its whole log at every step. Fails with {@link LostOwnership} when
-   * {@code node} no longer owns the execution.
+   * {@code node} no longer owns the execution. The workers' {@code results} the decision took in
+   * are recorded in the same transaction (see {@link CommandStore#record(List)}).
    */
   public Future<Void> save(Decision decision, String node, CommandStore commands, String requestedBy,
-      Stored stored) {
+      Stored stored, List<CommandResult> results) {
     ExecutionState state = decision.state();
     String id = state.executionId();
     LocalDateTime completed = state.completedAt() == null ? null
@@ -157,7 +159,8 @@ public final class ExecutionStore {
                     .execute(Tuple.of(id, lines.encode())).mapEmpty()))
         .compose(logged -> writeSteps(connection, id, steps, stored.changed(steps)))
         .compose(written -> commands.insert(connection, id, decision.actions(Action.Dispatch.class), requestedBy))
-        .compose(inserted -> commands.close(connection, decision.actions(Action.CloseCommand.class))))
+        .compose(inserted -> commands.close(connection, decision.actions(Action.CloseCommand.class)))
+        .compose(closed -> commands.record(connection, results)))
         .onSuccess(done -> stored.stored(steps, append, ends));
   }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * How an execution is stored: its steps as rows of their own, its log lines appended while it
  * runs and moved into {@code executions.logs} when it ends; and an execution stored whole (the
- * steps inside {@code executions.state}, as before the steps had rows) is driven on.
+ * steps inside {@code executions.state}, as before the steps had rows) is driven on; a worker's
+ * result is recorded with the decision it leads to, or alone when that decision cannot be stored.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -117,6 +118,48 @@ class ExecutionRowsTest {
     JsonObject done = fx.awaitStatus(id, "completed", 10_000);
     assertEquals("done", done.getJsonArray("steps").getJsonObject(0).getJsonArray("results").getJsonObject(0)
         .getString("stdout"));
+  }
+
+  @Test
+  void aResultIsRecordedWithItsDecisionAndAloneWhenThatWriteFails() {
+    fx.deployEngine();
+    String id = fx.start(fx.workflow("{\"steps\":["
+        + "{\"name\":\"First\",\"type\":\"execute\",\"targets\":[\"web-01\"],\"command\":\"hold\"},"
+        + "{\"name\":\"Second\",\"type\":\"execute\",\"targets\":[\"web-01\"],\"command\":\"hold\"}]}"));
+    EngineFixture.awaitTrue("first command held", 10_000, () -> fx.fleet.held().size() == 1);
+    CommandDispatch first = fx.fleet.held().get(0);
+
+    fx.fleet.send(first.replyTo(), result(first, "one"));
+    EngineFixture.awaitTrue("answered", 5_000, () -> fx.fleet.acks.size() == 1);
+    assertEquals("one", storedStdout(first.commandId()), "acknowledged once recorded");
+    EngineFixture.awaitTrue("second command held", 10_000, () -> fx.fleet.held().size() == 2);
+    CommandDispatch second = fx.fleet.held().stream().filter(d -> !d.commandId().equals(first.commandId()))
+        .findFirst().orElseThrow();
+
+    fx.fleet.send(first.replyTo(), result(first, "a repeat"));
+    EngineFixture.awaitTrue("repeat answered", 5_000, () -> fx.fleet.acks.size() == 2);
+    assertEquals("one", storedStdout(first.commandId()), "the first result is kept");
+
+    // Another node takes the execution: the decision this result leads to cannot be stored here.
+    fx.pool.preparedQuery("UPDATE executions SET owner = 'another-node', lease_until = TIMESTAMPADD(HOUR, 1, NOW(3))"
+        + " WHERE id = ?").execute(Tuple.of(id)).await();
+    fx.fleet.send(second.replyTo(), result(second, "two"));
+    EngineFixture.awaitTrue("answered after the takeover", 5_000, () -> fx.fleet.acks.size() == 3);
+    assertEquals("two", storedStdout(second.commandId()), "recorded for the new owner to take in");
+    assertEquals("running", fx.execution(id).getString("status"));
+    assertEquals("one", fx.execution(id).getJsonArray("steps").getJsonObject(0).getJsonArray("results")
+        .getJsonObject(0).getString("stdout"));
+  }
+
+  private static JsonObject result(CommandDispatch dispatch, String stdout) {
+    return new CommandResult(dispatch.commandId(), dispatch.executionId(), dispatch.stepIndex(), dispatch.workerId(),
+        true, 0, stdout, "", 5, false, false, null, System.currentTimeMillis()).toJson();
+  }
+
+  private String storedStdout(String commandId) {
+    Row row = fx.pool.preparedQuery("SELECT result FROM commands WHERE command_id = ?").execute(Tuple.of(commandId))
+        .await().iterator().next();
+    return row.getValue(0) == null ? null : new JsonObject(row.getValue(0).toString()).getString("stdout");
   }
 
   private static List<String> statuses(JsonObject execution) {
