@@ -39,6 +39,11 @@ final class Driver {
   static final int MAX_BATCH = 256;
   /** Most time a decision waits for its registry look-ups' answers, to be stored with them. */
   static final long LOOK_UP_WAIT_MS = 250;
+  /** Most events a decision takes on the event loop (see {@link #light}). */
+  private static final int LIGHT_EVENTS = 8;
+  /** Most output (characters) the events of a decision on the event loop carry, a worker counting as 1024. */
+  private static final long LIGHT_WEIGHT = 64 * 1024;
+  private static final long LIGHT_CHARS_PER_WORKER = 1024;
   /** Most rounds of look-ups decided into one write (a step that fails at once opens the next). */
   private static final int LOOK_UP_ROUNDS = 8;
 
@@ -146,7 +151,7 @@ final class Driver {
     long now = System.currentTimeMillis();
     List<Event> events = batch.stream().map(Pending::event).toList();
     List<CommandResult> results = batch.stream().map(Pending::result).filter(Objects::nonNull).toList();
-    runner.vertx().executeBlocking(() -> decideAll(runner.decider(), current, events, now), false)
+    decide(runner, current, events, now)
         .compose(decided -> ended ? Future.succeededFuture(decided) : settle(runner, decided.merged(), 0)
             .map(settled -> new Batch(settled.decision(), decided.failures(), settled.late())))
         .compose(decided -> !decided.merged().changed() ? runner.record(results).map(decided)
@@ -170,6 +175,47 @@ final class Driver {
           }
           next();
         });
+  }
+
+  /**
+   * Decides {@code events} from {@code state}: on the event loop when the decision is light (see
+   * {@link #light}), as it is for most steps; it then takes microseconds, less than the hop to a
+   * worker thread and back, which a long workflow paid twice per step. Otherwise on a worker
+   * thread, so that a condition's script (up to its time budget), a large output read as JSON or a
+   * fan-out's hundreds of commands never hold up the event loop.
+   */
+  static Future<Batch> decide(Runner runner, ExecutionState state, List<Event> events, long now) {
+    if (light(state, events)) {
+      return Future.succeededFuture(decideAll(runner.decider(), state, events, now));
+    }
+    return runner.vertx().executeBlocking(() -> decideAll(runner.decider(), state, events, now), false);
+  }
+
+  /**
+   * A few events of the common kinds, carrying little output or few workers, for an execution
+   * whose steps run no condition and read no output as JSON.
+   */
+  static boolean light(ExecutionState state, List<Event> events) {
+    if (events.size() > LIGHT_EVENTS) {
+      return false;
+    }
+    long weight = 0;
+    for (Event event : events) {
+      if (event instanceof Event.CommandFinished finished) {
+        weight += length(finished.outcome().stdout()) + length(finished.outcome().stderr());
+      } else if (event instanceof Event.TargetsResolved resolved) {
+        weight += (long) resolved.workers().size() * LIGHT_CHARS_PER_WORKER;
+      } else if (!(event instanceof Event.Tick || event instanceof Event.DispatchFailed
+          || event instanceof Event.WorkerLost)) {
+        return false;
+      }
+    }
+    return weight <= LIGHT_WEIGHT
+        && state.steps().stream().allMatch(step -> step.condition() == null && step.outputJson() == null);
+  }
+
+  private static long length(String text) {
+    return text == null ? 0 : text.length();
   }
 
   /**
@@ -223,8 +269,7 @@ final class Driver {
     }
     return Future.all(answers).timeout(LOOK_UP_WAIT_MS, TimeUnit.MILLISECONDS)
         .transform(all -> all.failed() ? Future.succeededFuture(new Settled(asked, answers))
-            : runner.vertx().executeBlocking(() -> decideAll(runner.decider(), asked.state(),
-                    answers.stream().map(Future::result).toList(), System.currentTimeMillis()), false)
+            : decide(runner, asked.state(), answers.stream().map(Future::result).toList(), System.currentTimeMillis())
                 // An answer the decider refuses (its step has moved on) changes nothing and waits for nobody.
                 .compose(more -> settle(runner, merge(asked, more.merged()), round + 1)));
   }
