@@ -55,6 +55,14 @@ public final class Notifier {
     this.mailer = new Mailer(vertx, mail, timeoutMs);
   }
 
+  /**
+   * Whether an execution of {@code definition} has notifications to send: only then are its
+   * decisions observed, since each notification loads the execution whole.
+   */
+  public static boolean subscribes(JsonObject definition) {
+    return definition != null && definition.getValue("notify") instanceof JsonArray hooks && !hooks.isEmpty();
+  }
+
   /** Looks at the events of a stored decision and notifies for the ones a workflow may subscribe to. */
   public void observe(List<Action> actions) {
     for (Action action : actions) {

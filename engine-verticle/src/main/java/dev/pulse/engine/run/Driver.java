@@ -52,6 +52,8 @@ final class Driver {
   private final long createdAt = System.nanoTime();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Stored stored;
+  /** Whether the execution's definition has notifications ({@code notify}) to send. */
+  private final boolean notifies;
   private ExecutionState state;
   private Promise<Void> idle;
   private long timer = -1;
@@ -75,9 +77,10 @@ final class Driver {
   record Settled(Decision decision, List<Future<Event>> late) {
   }
 
-  Driver(Runner runner, ExecutionState state, Stored stored) {
+  Driver(Runner runner, ExecutionState state, Stored stored, boolean notifies) {
     this.runner = runner;
     this.stored = stored;
+    this.notifies = notifies;
     this.id = state.executionId();
     this.state = state;
   }
@@ -295,7 +298,9 @@ final class Driver {
     state = decision.state();
     runner.effects().perform(this, decision.actions());
     runner.metrics().observe(decision.actions());
-    runner.notifier().observe(decision.actions());
+    if (notifies) {
+      runner.notifier().observe(decision.actions());
+    }
     runner.children().observe(state, decision.actions());
     schedule();
     if (state.status().terminal()) {

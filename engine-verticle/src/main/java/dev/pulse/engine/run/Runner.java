@@ -138,8 +138,9 @@ public final class Runner {
    * committed row first and loaded it already: then that driver is the one, so that an execution
    * never has two drivers deciding (and dispatching) side by side.
    */
-  Driver adopt(ExecutionState state, Stored stored) {
-    return drivers.computeIfAbsent(state.executionId(), id -> new Driver(this, state, stored));
+  Driver adopt(ExecutionState state, Stored stored, JsonObject definition) {
+    return drivers.computeIfAbsent(state.executionId(),
+        id -> new Driver(this, state, stored, Notifier.subscribes(definition)));
   }
 
   /**
@@ -156,7 +157,7 @@ public final class Runner {
         .compose(first -> executions.insert(first.decision(), definition, node, commands, stored).map(first))
         .onSuccess(first -> {
           vertx.eventBus().publish(Addresses.EVENT_EXECUTION, announce);
-          Driver driver = adopt(first.decision().state(), stored);
+          Driver driver = adopt(first.decision().state(), stored, definition);
           // When the scan loaded the committed row first, its driver resumes from the stored state itself.
           if (driver.state() == first.decision().state()) {
             driver.stored(first);
@@ -185,7 +186,7 @@ public final class Runner {
 
   private Driver resume(ExecutionStore.Loaded row) {
     ExecutionState state = state(row);
-    Driver driver = adopt(state, Stored.unknown());
+    Driver driver = adopt(state, Stored.unknown(), row.definition());
     LOG.atInfo().addKeyValue(EXECUTION_ID, row.id()).addKeyValue(WORKFLOW_ID, row.workflowId())
         .log("Engine node {} drives execution {} ({})", node, row.id(), state.status().wire());
     driver.submit(new Event.Resume(node)).onSuccess(resumed -> recover(driver));
@@ -198,7 +199,7 @@ public final class Runner {
     if (current != null) {
       return current;
     }
-    return adopt(state(row), Stored.unknown());
+    return adopt(state(row), Stored.unknown(), row.definition());
   }
 
   /** The execution a stored row holds: its definition snapshot's steps and its state. */

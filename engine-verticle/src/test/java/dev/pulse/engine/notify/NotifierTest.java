@@ -1,6 +1,7 @@
 package dev.pulse.engine.notify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.engine.fixture.EngineFixture;
@@ -25,6 +26,7 @@ class NotifierTest {
   private final List<Map.Entry<String, JsonObject>> received = new CopyOnWriteArrayList<>();
   private EngineFixture fx;
   private int port;
+  private String engine;
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -35,7 +37,7 @@ class NotifierTest {
     port = server.listen(0, "127.0.0.1").await().actualPort();
     fx = new EngineFixture(vertx).with("PUBLIC_URL", "https://pulse.example.com");
     fx.fleet.worker("web-01", "online");
-    fx.deployEngine();
+    engine = fx.deployEngine();
   }
 
   private String hook(String path) {
@@ -78,5 +80,29 @@ class NotifierTest {
         slack);
     assertEquals(List.of(), at("/discord"), "discord asked for completions only");
     assertEquals(2, at("/broken").size(), "a 500 is logged, not retried, and changes nothing");
+  }
+
+  @Test
+  void anExecutionTakenOverByAnotherEngineStillNotifies() {
+    String workflow = fx.workflow("{\"steps\":[{\"name\":\"Ask\",\"type\":\"prompt\",\"message\":\"Go?\","
+        + "\"options\":[\"Yes\",\"No\"]}],\"notify\":[{\"url\":\"" + hook("/done") + "\",\"on\":[\"completed\"]}]}");
+    String id = fx.start(workflow);
+    fx.awaitStatus(id, "waiting_for_input", 10_000);
+    fx.undeploy(engine);
+    fx.deployEngine();
+    fx.awaitStatus(id, "waiting_for_input", 10_000);
+
+    fx.engine.respond(new JsonObject().put("id", id).put("response", "Yes").put("responded_by", "bob")).await();
+    fx.awaitStatus(id, "completed", 10_000);
+    EngineFixture.awaitTrue("the completion notification", 5_000, () -> at("/done").size() == 1);
+    assertEquals("execution.completed", at("/done").get(0).getString("event"));
+  }
+
+  @Test
+  void onlyADefinitionWithHooksIsWatched() {
+    assertTrue(Notifier.subscribes(new JsonObject("{\"notify\":[{\"url\":\"http://x\"}]}")));
+    assertFalse(Notifier.subscribes(new JsonObject("{\"steps\":[]}")));
+    assertFalse(Notifier.subscribes(new JsonObject("{\"notify\":[]}")));
+    assertFalse(Notifier.subscribes(null));
   }
 }
