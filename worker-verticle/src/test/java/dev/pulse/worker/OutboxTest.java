@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.CommandDispatch;
+import dev.pulse.worker.outbox.ResultOutbox;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -50,6 +51,20 @@ class OutboxTest {
     WorkerHarness.waitFor("the outbox file to go", () -> !Files.exists(file));
     Thread.sleep(1000);
     assertEquals(1, worker.deliveries("o-1"));
+  }
+
+  @Test
+  void aResultAcknowledgedAtOnceIsNeverWrittenAndLeavesItsDeliveredMarker() throws Exception {
+    worker.withReceiver().deploy().awaitAccepted();
+    await(worker.dispatch("o-7", "echo quick"));
+
+    assertEquals("quick\n", worker.result("o-7").getString("stdout"));
+    Path marker = worker.stateDir.resolve("delivered/o-7");
+    WorkerHarness.waitFor("the delivered marker", () -> Files.exists(marker));
+    WorkerHarness.waitFor("the journal entry to go", () -> !Files.exists(worker.stateDir.resolve("inflight/o-7.json")));
+    Thread.sleep(ResultOutbox.WRITE_AFTER_MS + 300);
+    assertFalse(Files.exists(worker.stateDir.resolve("outbox/o-7.json")), "an acknowledged result is not written");
+    assertEquals(1, worker.deliveries("o-7"));
   }
 
   @Test

@@ -26,10 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Results on their way to their receivers ({@code reply_to}). Each is written to
- * {@code outbox/<command_id>.json} and requested until a receiver acknowledges it, so results made
- * while the receiver is unreachable, or before a restart, still arrive. One result per command id
- * (for a local workflow: per execution id); receivers de-duplicate repeats.
+ * Results on their way to their receivers ({@code reply_to}). Each is requested until a receiver
+ * acknowledges it, and written to {@code outbox/<command_id>.json} unless acknowledged within
+ * {@link #WRITE_AFTER_MS} (at once when a request fails, and when the worker stops), so results
+ * made while the receiver is unreachable, or before a restart, still arrive. One result per command
+ * id (for a local workflow: per execution id); receivers de-duplicate repeats.
+ *
+ * <p>Most results are acknowledged in a few milliseconds and never written: their command's
+ * journal entry ({@code inflight/}) is deleted and a {@code delivered/} marker left. A crash of the
+ * worker before either leaves the journal entry, which the next start reports as an interrupted
+ * command; a receiver that already has the real result keeps it (the first result per command wins).
  *
  * <p>Each receiver address is a lane: while a lane fails, only one result probes it, after a backoff
  * of 1 s doubling to the configured maximum; the first acknowledgement releases the rest. Confined to
@@ -40,6 +46,11 @@ public final class ResultOutbox {
   private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
   private static final long FIRST_RETRY_MS = 1000;
   private static final int IN_FLIGHT_PER_LANE = 4;
+  /**
+   * How long a result waits for its acknowledgement before it is written to the outbox. Writing
+   * and flushing it, then deleting it, was half of a worker's file work per command (bench S1/S2).
+   */
+  public static final long WRITE_AFTER_MS = 200;
 
   private final Vertx vertx;
   private final BusClient bus;
@@ -55,7 +66,9 @@ public final class ResultOutbox {
     final String commandId;
     final String replyTo;
     JsonObject body;
+    /** The outbox file's write, or null while the result is in memory only. */
     Future<Void> persisted;
+    long writeTimer = -1;
     boolean inFlight;
 
     Entry(String commandId, String replyTo, JsonObject body, Future<Void> persisted) {
@@ -139,15 +152,35 @@ public final class ResultOutbox {
     if (pending.containsKey(commandId)) {
       return;
     }
-    JsonObject entry = new JsonObject().put("reply_to", replyTo).put("result", result);
-    Future<Void> persisted = track(files.<Void>executeBlocking(() -> {
-      store.writeOutbox(commandId, entry);
-      store.deleteInflight(commandId);
-      return null;
-    }, true)).onFailure(e -> LOG.atError().addKeyValue(COMMAND_ID, commandId)
-        .log("Cannot write the result of command {} to the outbox", commandId, e));
-    pending.put(commandId, new Entry(commandId, replyTo, result, persisted));
+    Entry entry = new Entry(commandId, replyTo, result, null);
+    pending.put(commandId, entry);
+    entry.writeTimer = vertx.setTimer(WRITE_AFTER_MS, id -> {
+      entry.writeTimer = -1;
+      persist(entry);
+    });
     pump(replyTo);
+  }
+
+  /** Writes a waiting result to the outbox (once) and then drops its command's journal entry. */
+  private Future<Void> persist(Entry entry) {
+    if (entry.persisted == null) {
+      cancelWrite(entry);
+      JsonObject json = new JsonObject().put("reply_to", entry.replyTo).put("result", entry.body);
+      entry.persisted = track(files.<Void>executeBlocking(() -> {
+        store.writeOutbox(entry.commandId, json);
+        store.deleteInflight(entry.commandId);
+        return null;
+      }, true)).onFailure(e -> LOG.atError().addKeyValue(COMMAND_ID, entry.commandId)
+          .log("Cannot write the result of command {} to the outbox", entry.commandId, e));
+    }
+    return entry.persisted;
+  }
+
+  private void cancelWrite(Entry entry) {
+    if (entry.writeTimer != -1) {
+      vertx.cancelTimer(entry.writeTimer);
+      entry.writeTimer = -1;
+    }
   }
 
   /** Tries a waiting result now instead of after its backoff (its command was dispatched again). */
@@ -168,6 +201,7 @@ public final class ResultOutbox {
   public Future<Void> stop() {
     stopped = true;
     lanes.values().forEach(lane -> vertx.cancelTimer(lane.timer));
+    new ArrayList<>(pending.values()).forEach(this::persist);
     if (!pending.isEmpty()) {
       LOG.info("{} result(s) wait in the outbox for delivery after restart", pending.size());
     }
@@ -268,7 +302,7 @@ public final class ResultOutbox {
       return;
     }
     // keep big results on disk only while they wait
-    entry.persisted.onSuccess(v -> {
+    persist(entry).onSuccess(v -> {
       if (!entry.inFlight) {
         entry.body = null;
       }
@@ -286,10 +320,19 @@ public final class ResultOutbox {
 
   private void forget(Entry entry) {
     pending.remove(entry.commandId);
-    track(entry.persisted.eventually(() -> files.executeBlocking(() -> {
-      store.deleteOutbox(entry.commandId);
-      return null;
-    }, true))).onFailure(e -> LOG.atDebug().addKeyValue(COMMAND_ID, entry.commandId)
-        .log("Cannot delete outbox file of {}: {}", entry.commandId, e.getMessage()));
+    cancelWrite(entry);
+    Future<Void> written = entry.persisted;
+    track(written == null
+        // acknowledged before it was written: its journal entry goes, a delivered marker stays
+        ? files.executeBlocking(() -> {
+          store.markDelivered(entry.commandId);
+          store.deleteInflight(entry.commandId);
+          return null;
+        }, true)
+        : written.eventually(() -> files.executeBlocking(() -> {
+          store.deleteOutbox(entry.commandId);
+          return null;
+        }, true))).onFailure(e -> LOG.atDebug().addKeyValue(COMMAND_ID, entry.commandId)
+        .log("Cannot clear the files of delivered result {}: {}", entry.commandId, e.getMessage()));
   }
 }

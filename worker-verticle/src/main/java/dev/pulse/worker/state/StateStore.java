@@ -109,11 +109,20 @@ public final class StateStore {
   }
 
   /**
-   * Forgets an acknowledged result, leaving an empty marker under {@code delivered/}: a signed
-   * dispatch stays valid for DISPATCH_MAX_AGE_MS, and the marker keeps a replay of it from
-   * running again after this worker restarts ({@link #recentlyDelivered}).
+   * Forgets an acknowledged result: its outbox entry goes and a delivered marker stays (see
+   * {@link #markDelivered}).
    */
   public void deleteOutbox(String commandId) {
+    markDelivered(commandId);
+    delete(outbox.resolve(commandId + ".json"));
+  }
+
+  /**
+   * Leaves an empty marker under {@code delivered/} for an acknowledged result: a signed dispatch
+   * stays valid for DISPATCH_MAX_AGE_MS, and the marker keeps a replay of it from running again
+   * after this worker restarts ({@link #recentlyDelivered}).
+   */
+  public void markDelivered(String commandId) {
     try {
       Path marker = delivered.resolve(commandId);
       if (Files.exists(marker)) {
@@ -124,7 +133,6 @@ public final class StateStore {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot mark " + commandId + " delivered", e);
     }
-    delete(outbox.resolve(commandId + ".json"));
   }
 
   /** Ids delivered within the last {@code windowMs}; older markers are removed. */
@@ -157,7 +165,7 @@ public final class StateStore {
     writeEntry(inflight.resolve(commandId + ".json"), dispatch);
   }
 
-  /** Forgets an accepted command once its result is in the outbox. */
+  /** Forgets an accepted command once its result is in the outbox or delivered. */
   public void deleteInflight(String commandId) {
     delete(inflight.resolve(commandId + ".json"));
   }
