@@ -87,24 +87,26 @@ public final class CommandStore {
    * for that execution's command, alone (the decision that took them in changed nothing to store).
    */
   public Future<Void> record(List<CommandResult> results) {
-    return record(pool, results);
+    return recordWith(pool, results);
   }
 
   /** As {@link #record(List)}, in the transaction of the decision that took the results in. */
   Future<Void> record(SqlConnection connection, List<CommandResult> results) {
-    return record((SqlClient) connection, results);
+    return recordWith(connection, results);
   }
 
-  private static Future<Void> record(SqlClient client, List<CommandResult> results) {
+  private static Future<Void> recordWith(SqlClient client, List<CommandResult> results) {
     if (results.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> rows = new ArrayList<>();
-    for (CommandResult result : results) {
-      rows.add(Tuple.of(result.success() ? "completed" : "failed", result.toJson().encode(), result.commandId(),
-          result.executionId()));
-    }
-    return client.preparedQuery(RECORD_FOR_EXECUTION).executeBatch(rows).mapEmpty();
+    return client.preparedQuery(RECORD_FOR_EXECUTION).executeBatch(results.stream().map(CommandStore::recordRow)
+        .toList()).mapEmpty();
+  }
+
+  /** The parameters of {@link #RECORD_FOR_EXECUTION} for {@code result}. */
+  private static Tuple recordRow(CommandResult result) {
+    return Tuple.of(result.success() ? "completed" : "failed", result.toJson().encode(), result.commandId(),
+        result.executionId());
   }
 
   /**
@@ -113,12 +115,11 @@ public final class CommandStore {
    * that names its execution is recorded only for that execution's command, in one statement.
    */
   public Future<String> record(CommandResult result) {
-    String status = result.success() ? "completed" : "failed";
     if (result.executionId() != null) {
-      return pool.preparedQuery(RECORD_FOR_EXECUTION)
-          .execute(Tuple.of(status, result.toJson().encode(), result.commandId(), result.executionId()))
+      return pool.preparedQuery(RECORD_FOR_EXECUTION).execute(recordRow(result))
           .map(updated -> updated.rowCount() == 0 ? null : result.executionId());
     }
+    String status = result.success() ? "completed" : "failed";
     return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"
             + " WHERE command_id = ? AND result IS NULL AND execution_id IS NOT NULL")
         .execute(Tuple.of(status, result.toJson().encode(), result.commandId()))
