@@ -105,8 +105,12 @@ public final class CommandStore {
 
   /** The parameters of {@link #RECORD_FOR_EXECUTION} for {@code result}. */
   private static Tuple recordRow(CommandResult result) {
-    return Tuple.of(result.success() ? "completed" : "failed", result.toJson().encode(), result.commandId(),
-        result.executionId());
+    return Tuple.of(status(result), result.toJson().encode(), result.commandId(), result.executionId());
+  }
+
+  /** The status a result gives its command. */
+  private static String status(CommandResult result) {
+    return result.success() ? "completed" : "failed";
   }
 
   /**
@@ -119,10 +123,9 @@ public final class CommandStore {
       return pool.preparedQuery(RECORD_FOR_EXECUTION).execute(recordRow(result))
           .map(updated -> updated.rowCount() == 0 ? null : result.executionId());
     }
-    String status = result.success() ? "completed" : "failed";
     return pool.preparedQuery("UPDATE commands SET status = ?, result = ?, completed_at = NOW(3)"
             + " WHERE command_id = ? AND result IS NULL AND execution_id IS NOT NULL")
-        .execute(Tuple.of(status, result.toJson().encode(), result.commandId()))
+        .execute(Tuple.of(status(result), result.toJson().encode(), result.commandId()))
         .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(null)
             : pool.preparedQuery("SELECT execution_id FROM commands WHERE command_id = ?")
                 .execute(Tuple.of(result.commandId()))
