@@ -15,11 +15,9 @@ import dev.pulse.storage.DbConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
@@ -38,6 +36,7 @@ public class ApiVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private Router router;
+  private EventBridge events;
 
   @Override
   public Future<?> start() {
@@ -83,10 +82,8 @@ public class ApiVerticle extends VerticleBase {
 
     router.route("/eventbus/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     // Deny by default: browsers may only listen to PULSE's event addresses and send nothing.
-    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(
-            java.util.regex.Pattern.quote(Addresses.EVENTS_PREFIX) + ".+"));
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(bridge));
+    events = new EventBridge(vertx, Addresses.EVENTS_PREFIX, EventBridge.PING_TIMEOUT_MS);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).socketHandler(events));
 
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(new Failures());
@@ -111,6 +108,9 @@ public class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (events != null) {
+      events.close();
+    }
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
     return closing.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
@@ -118,6 +118,11 @@ public class ApiVerticle extends VerticleBase {
   /** The routes, for the test that keeps the OpenAPI document complete. */
   Router router() {
     return router;
+  }
+
+  /** The event bridge, for the tests that check it lets go of its consumers. */
+  EventBridge events() {
+    return events;
   }
 
   /** For routes that need the caller's name. */

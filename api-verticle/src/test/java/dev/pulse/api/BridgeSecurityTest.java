@@ -7,11 +7,17 @@ import dev.pulse.contracts.Addresses;
 import dev.pulse.testkit.TestDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +35,7 @@ class BridgeSecurityTest {
 
   private static Vertx vertx;
   private static WebSocketClient client;
+  private static ApiVerticle api;
   private static int port;
 
   @BeforeAll
@@ -39,7 +46,7 @@ class BridgeSecurityTest {
     dev.pulse.storage.Migrations.apply(pool).await();
     pool.close().await();
     JsonObject config = new JsonObject().mergeIn(db.toConfig()).put("PORT", 0);
-    ApiVerticle api = new ApiVerticle();
+    api = new ApiVerticle();
     vertx.deployVerticle(api, new DeploymentOptions().setConfig(config)).await();
     port = api.actualPort();
     client = vertx.createWebSocketClient();
@@ -51,6 +58,10 @@ class BridgeSecurityTest {
   }
 
   private static WebSocket connect(boolean signedIn, LinkedBlockingQueue<JsonObject> frames) {
+    return connect(port, signedIn, frames);
+  }
+
+  private static WebSocket connect(int port, boolean signedIn, LinkedBlockingQueue<JsonObject> frames) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/websocket");
     if (signedIn) {
@@ -125,6 +136,157 @@ class BridgeSecurityTest {
     assertEquals("access_denied", refused.getString("body"));
     send(socket, new JsonObject().put("type", "register").put("address", Addresses.ENGINE_RESULTS));
     assertEquals("access_denied", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    socket.close().await();
+  }
+  /** Frames are handled in order: once the answer to a bad frame is back, the ones before it are done. */
+  private static void settle(WebSocket socket, LinkedBlockingQueue<JsonObject> frames) throws Exception {
+    send(socket, new JsonObject().put("type", "settle").put("address", Addresses.EVENT_EXECUTION));
+    JsonObject answer = frames.poll(5, TimeUnit.SECONDS);
+    assertTrue(answer != null, "the bridge answered");
+    assertEquals("invalid_type", answer.getString("body"));
+  }
+
+  private static JsonObject register(String address) {
+    return new JsonObject().put("type", "register").put("address", address);
+  }
+
+  @Test
+  void everyListenerReceivesEveryEventInOrder() throws Exception {
+    LinkedBlockingQueue<JsonObject> first = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<JsonObject> second = new LinkedBlockingQueue<>();
+    WebSocket one = connect(true, first);
+    WebSocket two = connect(true, second);
+    for (WebSocket socket : new WebSocket[] {one, two}) {
+      send(socket, register(Addresses.EVENT_WORKFLOW));
+      send(socket, register(Addresses.EVENT_OUTPUT));
+    }
+    settle(one, first);
+    settle(two, second);
+    for (int i = 0; i < 20; i++) {
+      vertx.eventBus().publish(i % 2 == 0 ? Addresses.EVENT_WORKFLOW : Addresses.EVENT_OUTPUT,
+          new JsonObject().put("n", i));
+    }
+    for (LinkedBlockingQueue<JsonObject> frames : List.of(first, second)) {
+      for (int i = 0; i < 20; i++) {
+        JsonObject received = frames.poll(5, TimeUnit.SECONDS);
+        assertTrue(received != null, "event " + i + " arrived");
+        assertEquals("rec", received.getString("type"));
+        assertEquals(i % 2 == 0 ? Addresses.EVENT_WORKFLOW : Addresses.EVENT_OUTPUT, received.getString("address"));
+        assertEquals(i, received.getJsonObject("body").getInteger("n"));
+      }
+    }
+    one.close().await();
+    two.close().await();
+  }
+
+  @Test
+  void anUnregisteredOrClosedSocketHearsNothingAndTheLastOneLetsGoOfTheConsumer() throws Exception {
+    LinkedBlockingQueue<JsonObject> leaving = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<JsonObject> staying = new LinkedBlockingQueue<>();
+    WebSocket left = connect(true, leaving);
+    WebSocket stays = connect(true, staying);
+    send(left, register(Addresses.EVENT_COMMAND));
+    send(stays, register(Addresses.EVENT_COMMAND));
+    settle(stays, staying);
+    send(left, new JsonObject().put("type", "unregister").put("address", Addresses.EVENT_COMMAND));
+    settle(left, leaving);
+    vertx.eventBus().publish(Addresses.EVENT_COMMAND, new JsonObject().put("n", 1));
+    assertEquals(1, staying.poll(5, TimeUnit.SECONDS).getJsonObject("body").getInteger("n"));
+    assertEquals(null, leaving.poll(300, TimeUnit.MILLISECONDS), "nothing after unregistering");
+
+    assertEquals(1, api.events().consumers(), "one consumer for both sockets");
+    stays.close().await();
+    left.close().await();
+    for (int i = 0; i < 100 && api.events().consumers() > 0; i++) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, api.events().consumers(), "no consumer left once every socket has gone");
+  }
+
+  @Test
+  void badFramesGetTheReasonBack() throws Exception {
+    LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    WebSocket socket = connect(true, frames);
+    socket.writeTextMessage("{not json").await();
+    assertEquals("invalid_json", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    socket.writeTextMessage("[\"register\"]").await();
+    assertEquals("invalid_json", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    send(socket, new JsonObject().put("address", Addresses.EVENT_EXECUTION));
+    assertEquals("missing_type", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    send(socket, new JsonObject().put("type", "register"));
+    assertEquals("missing_address", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    send(socket, register(Addresses.EVENTS_PREFIX + "x".repeat(EventBridge.MAX_ADDRESS_LENGTH)));
+    assertEquals("max_address_length_reached", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    send(socket, register(Addresses.EVENTS_PREFIX));
+    assertEquals("access_denied", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    send(socket, register(Addresses.EVENT_WORKER_UPDATE));
+    send(socket, register(Addresses.EVENT_WORKER_UPDATE));
+    assertEquals("address_already_registered", frames.poll(5, TimeUnit.SECONDS).getString("body"));
+    socket.close().await();
+  }
+
+  @Test
+  void aSocketThatStopsPingingIsClosed() throws Exception {
+    EventBridge bridge = new EventBridge(vertx, Addresses.EVENTS_PREFIX, 400);
+    Router router = Router.router(vertx);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).socketHandler(bridge));
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    try {
+      LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+      WebSocket pinging = connect(server.actualPort(), false, frames);
+      WebSocket silent = connect(server.actualPort(), false, frames);
+      CountDownLatch silentClosed = new CountDownLatch(1);
+      AtomicInteger pingingClosed = new AtomicInteger();
+      silent.closeHandler(closed -> silentClosed.countDown());
+      pinging.closeHandler(closed -> pingingClosed.incrementAndGet());
+      send(silent, register(Addresses.EVENT_EXECUTION));
+      send(pinging, register(Addresses.EVENT_EXECUTION));
+      long until = System.currentTimeMillis() + 1500;
+      while (System.currentTimeMillis() < until) {
+        send(pinging, new JsonObject().put("type", "ping"));
+        Thread.sleep(100);
+      }
+      assertTrue(silentClosed.await(5, TimeUnit.SECONDS), "the silent socket was closed");
+      assertEquals(0, pingingClosed.get(), "the pinging socket stays open");
+      settle(pinging, frames);
+      vertx.eventBus().publish(Addresses.EVENT_EXECUTION, new JsonObject().put("n", 7));
+      assertEquals(7, frames.poll(5, TimeUnit.SECONDS).getJsonObject("body").getInteger("n"));
+      assertEquals(null, frames.poll(300, TimeUnit.MILLISECONDS), "only the open socket got it");
+      pinging.close().await();
+    } finally {
+      server.close().await();
+    }
+  }
+  @Test
+  void onSockJsFramesABurstOfEventsSharesFrames() throws Exception {
+    // The dashboard's client speaks SockJS: "o" opens, "a[...]" carries one or more messages.
+    LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/123/burst-test/websocket").addHeader("Remote-User", "eve")
+        .addHeader("Remote-Groups", "employee")).await();
+    socket.textMessageHandler(frames::add);
+    assertEquals("o", frames.poll(5, TimeUnit.SECONDS));
+    socket.writeTextMessage(new JsonArray().add(register(Addresses.EVENT_WORKFLOW).encode())
+        .add(new JsonObject().put("type", "settle").put("address", Addresses.EVENT_WORKFLOW).encode()).encode()).await();
+    JsonArray settled = new JsonArray(frames.poll(5, TimeUnit.SECONDS).substring(1));
+    assertEquals("invalid_type", new JsonObject(settled.getString(0)).getString("body"));
+
+    int events = 50;
+    for (int i = 0; i < events; i++) {
+      vertx.eventBus().publish(Addresses.EVENT_WORKFLOW, new JsonObject().put("n", i));
+    }
+    int received = 0;
+    int largest = 0;
+    while (received < events) {
+      String frame = frames.poll(5, TimeUnit.SECONDS);
+      assertTrue(frame != null && frame.startsWith("a"), "a message frame: " + frame);
+      JsonArray messages = new JsonArray(frame.substring(1));
+      for (int j = 0; j < messages.size(); j++) {
+        assertEquals(received++, new JsonObject(messages.getString(j)).getJsonObject("body").getInteger("n"));
+      }
+      largest = Math.max(largest, messages.size());
+    }
+    assertTrue(largest > 1, "some frame carried several events");
     socket.close().await();
   }
 }
