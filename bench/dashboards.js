@@ -93,6 +93,11 @@ function report(refFile, outFile) {
   lag.disable();
   const reference = JSON.parse(fs.readFileSync(refFile, 'utf8'));
   const histogram = {};   // whole milliseconds of delay -> count
+  // Per 5 s of the load (by the event's reference time): deliveries and those later than 100 ms,
+  // to tell a tail that lasts from one that passes (a cold start, a pause).
+  let first = Infinity;
+  for (const ref of Object.values(reference)) first = Math.min(first, ref);
+  const slices = {};
   let matched = 0;
   let unmatched = 0;
   let duplicates = 0;
@@ -108,6 +113,9 @@ function report(refFile, outFile) {
     for (const t of times) {
       const bucket = Math.floor(t - ref);
       histogram[bucket] = (histogram[bucket] || 0) + 1;
+      const slice = slices[Math.floor((ref - first) / 5000) * 5] || (slices[Math.floor((ref - first) / 5000) * 5] = [0, 0]);
+      slice[0]++;
+      if (bucket >= 100) slice[1]++;
       matched++;
     }
   }
@@ -115,6 +123,7 @@ function report(refFile, outFile) {
   fs.writeFileSync(outFile, JSON.stringify({
     clients: clientCount, open, failed, expected, matched, unmatched, duplicates,
     event_loop_lag_p99_ms: lag.percentile(99) / 1e6, event_loop_lag_max_ms: lag.max / 1e6, histogram,
+    slices,
   }));
   console.log('reported');
 }

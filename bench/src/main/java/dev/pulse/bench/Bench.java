@@ -82,7 +82,9 @@ public final class Bench {
             benchDir.getParent().resolve("deploy/systemd/pulse-worker.service"))));
       }
       if (only.contains("s5")) {
-        double rate = Double.isNaN(peak[0]) ? 20 : Math.max(1, peak[0] / 2);
+        // BENCH_S5_RATE fixes the load instead, so that two revisions can be compared at one rate.
+        String fixed = System.getenv("BENCH_S5_RATE");
+        double rate = fixed != null ? Double.parseDouble(fixed) : Double.isNaN(peak[0]) ? 20 : Math.max(1, peak[0] / 2);
         results.put("s5", scenario("S5", profiler, () -> Dashboards.run(fleet, meter, shared, rate, profile, benchDir)));
       }
       if (only.contains("s6")) {
