@@ -113,7 +113,8 @@ function report(refFile, outFile) {
     for (const t of times) {
       const bucket = Math.floor(t - ref);
       histogram[bucket] = (histogram[bucket] || 0) + 1;
-      const slice = slices[Math.floor((ref - first) / 5000) * 5] || (slices[Math.floor((ref - first) / 5000) * 5] = [0, 0]);
+      const second = Math.floor((ref - first) / 5000) * 5;
+      const slice = slices[second] || (slices[second] = [0, 0]);
       slice[0]++;
       if (bucket >= 100) slice[1]++;
       matched++;

@@ -259,7 +259,6 @@ final class EventBridge implements Handler<SockJSSocket> {
       }
       return sockets.isEmpty();
     }
-
   }
 
   /** An encoded event and the sockets listening to its address when it arrived. */

@@ -122,9 +122,9 @@ final class Dashboards {
           ((Number) bucket.getValue()).longValue(), Long::sum));
       report.getJsonObject("slices", new JsonObject()).forEach(slice -> {
         JsonArray counts = (JsonArray) slice.getValue();
-        slices.computeIfAbsent(Long.parseLong(slice.getKey()), k -> new long[2]);
-        slices.get(Long.parseLong(slice.getKey()))[0] += counts.getLong(0);
-        slices.get(Long.parseLong(slice.getKey()))[1] += counts.getLong(1);
+        long[] sum = slices.computeIfAbsent(Long.parseLong(slice.getKey()), second -> new long[2]);
+        sum[0] += counts.getLong(0);
+        sum[1] += counts.getLong(1);
       });
     }
     JsonObject late = new JsonObject();
