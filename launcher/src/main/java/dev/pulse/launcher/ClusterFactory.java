@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import dev.pulse.contracts.Addresses;
 import dev.pulse.contracts.ConfigException;
 import dev.pulse.contracts.ConfigReader;
 import dev.pulse.contracts.Wire;
@@ -19,6 +20,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +45,11 @@ public final class ClusterFactory {
 
   /** Numbers the Hazelcast instances of this JVM (tests run several): "p1", "p2", ... */
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /** The addresses PULSE publishes its events on, whether or not a dashboard listens. */
+  static final List<String> EVENT_ADDRESSES = List.of(Addresses.EVENT_WORKER_UPDATE,
+      Addresses.EVENT_WORKER_METRICS, Addresses.EVENT_WORKFLOW, Addresses.EVENT_EXECUTION, Addresses.EVENT_OUTPUT,
+      Addresses.EVENT_COMMAND);
 
   private ClusterFactory() {
   }
@@ -73,10 +80,28 @@ public final class ClusterFactory {
     // and saves their memory and their cost per bus message on a small host.
     VertxBuilder builder = liteMember && metricsPort == 0 ? Vertx.builder().with(options)
         : Observability.builder(options, settings.string("CLUSTER_HOST", "127.0.0.1"), metricsPort);
-    return builder
+    Vertx vertx = builder
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .await();
+    keepEventRoutes(vertx);
+    return vertx;
+  }
+
+  /**
+   * Gives each event address a node-local consumer that drops what it gets. A clustered Vert.x
+   * keeps the routes of an address only while someone listens there: with no dashboard open,
+   * each publish (every heartbeat's {@code worker_metrics}, every step's events, every output
+   * chunk) asked Hazelcast for the address's subscribers again, a blocking look-up on a worker
+   * thread and an operation on the member owning its partition, the server, even when a worker
+   * node asked. A local consumer keeps the route known; Hazelcast's listener still updates it
+   * when a dashboard's API node subscribes. It is never registered in the cluster, and the cost
+   * is one local delivery per event.
+   */
+  private static void keepEventRoutes(Vertx vertx) {
+    for (String address : EVENT_ADDRESSES) {
+      vertx.eventBus().localConsumer(address, ignored -> { });
+    }
   }
 
   private static String readable(ConfigReader settings, String key) {
