@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -67,8 +68,8 @@ class BridgeSecurityTest {
     if (signedIn) {
       options.addHeader("Remote-User", "eve").addHeader("Remote-Groups", "employee");
     }
-    WebSocket socket = client.connect(options).await();
-    socket.handler(buffer -> frames.add(buffer.toJsonObject()));
+    ClientWebSocket socket = client.webSocket().handler(buffer -> frames.add(buffer.toJsonObject()));
+    socket.connect(options).await();
     return socket;
   }
 
@@ -257,14 +258,17 @@ class BridgeSecurityTest {
       server.close().await();
     }
   }
+
   @Test
   void onSockJsFramesABurstOfEventsSharesFrames() throws Exception {
     // The dashboard's client speaks SockJS: "o" opens, "a[...]" carries one or more messages.
     LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+    // The handler is set before connecting: the server sends "o" at once, before connect's future
+    // reaches this thread.
+    ClientWebSocket socket = client.webSocket().textMessageHandler(frames::add);
+    socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/123/burst-test/websocket").addHeader("Remote-User", "eve")
         .addHeader("Remote-Groups", "employee")).await();
-    socket.textMessageHandler(frames::add);
     assertEquals("o", frames.poll(5, TimeUnit.SECONDS));
     socket.writeTextMessage(new JsonArray().add(register(Addresses.EVENT_WORKFLOW).encode())
         .add(new JsonObject().put("type", "settle").put("address", Addresses.EVENT_WORKFLOW).encode()).encode()).await();
