@@ -160,6 +160,7 @@ class NetworkCutTest {
     Launched server = ServerMode.start(settings, Set.of("api", "engine", "registry"));
     Path dir = TestDatabase.dataDir().resolve(cluster);
     Path sideEffects = Files.createDirectories(dir).resolve("ran.txt");
+    Path startedFile = dir.resolve("started.txt");
     try (Http http = new Http(server.httpPort())) {
       ApiDriver api = new ApiDriver(http);
       String commandId;
@@ -167,9 +168,13 @@ class NetworkCutTest {
           workerAddresses())) {
         Await.until(Duration.ofSeconds(90), "the worker online", () -> api.onlineWorkers() == 1 ? Boolean.TRUE : null);
         Http.Response started = http.post("/api/workers/phoenix/command", new JsonObject()
-            .put("command", "sleep 3; echo once >> '" + sideEffects + "'; echo made before the restart").encode(), ADMIN);
+            .put("command", "touch '" + startedFile + "'; sleep 3; echo once >> '" + sideEffects + "';"
+                + " echo made before the restart").encode(), ADMIN);
         assertEquals(202, started.status(), started.body());
         commandId = started.json().getString("command_id");
+        // 202 means the command is stored and on its way: cut the link once the worker runs it.
+        Await.until(Duration.ofSeconds(20), "the command running", () ->
+            Files.exists(startedFile) ? Boolean.TRUE : null);
         ip("link", "set", hostLink, "down");
         Await.until(Duration.ofSeconds(30), "the command to finish while cut off", () ->
             Files.exists(sideEffects) ? Boolean.TRUE : null);
