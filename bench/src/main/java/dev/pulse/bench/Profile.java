@@ -15,7 +15,8 @@ import java.util.List;
  * @param peakMs S2 closed-loop window
  * @param halfMs S2 open-loop window at half the peak rate
  * @param rawRateMs how long the raw spawn rate is measured
- * @param longRuns S3 executions of 100 steps
+ * @param longRuns S3 timed executions of 100 steps
+ * @param longWarmup S3 untimed executions first
  * @param settleMs S4 rest before its window (the JIT finishing what the earlier load queued)
  * @param idleMs S4 window
  * @param dashboardClients S5 bridge clients
@@ -24,16 +25,16 @@ import java.util.List;
  * @param chattyRuns S6 executions watched in the browser
  */
 record Profile(String name, long preheatMs, List<Integer> fanOutSizes, int fanOutRuns, int fanOutWarmup, int concurrency, long warmupMs,
-    long peakMs, long halfMs, long rawRateMs, int longRuns, long settleMs, long idleMs, int dashboardClients, int dashboardProcesses,
-    long dashboardMs, int chattyRuns) {
+    long peakMs, long halfMs, long rawRateMs, int longRuns, int longWarmup, long settleMs, long idleMs,
+    int dashboardClients, int dashboardProcesses, long dashboardMs, int chattyRuns) {
 
   static Profile full() {
-    return new Profile("full", 60_000, List.of(1, 10, 50, 200), 20, 3, 16, 10_000, 30_000, 30_000, 10_000, 3, 30_000, 60_000, 500, 4,
-        30_000, 3);
+    return new Profile("full", 60_000, List.of(1, 10, 50, 200), 20, 3, 16, 10_000, 30_000, 30_000, 10_000, 5, 2, 30_000, 60_000, 500,
+        4, 30_000, 3);
   }
 
   static Profile quick() {
-    return new Profile("quick", 25_000, List.of(1, 10, 50, 200), 5, 1, 16, 5_000, 10_000, 10_000, 5_000, 1, 10_000, 15_000, 500, 4,
-        10_000, 1);
+    return new Profile("quick", 25_000, List.of(1, 10, 50, 200), 5, 1, 16, 5_000, 10_000, 10_000, 5_000, 1, 1, 10_000, 15_000, 500,
+        4, 10_000, 1);
   }
 }
