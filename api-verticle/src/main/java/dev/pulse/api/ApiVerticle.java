@@ -82,7 +82,7 @@ public class ApiVerticle extends VerticleBase {
 
     router.route("/eventbus/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     // Deny by default: browsers may only listen to PULSE's event addresses and send nothing.
-    events = new EventBridge(vertx, Addresses.EVENTS_PREFIX, EventBridge.PING_TIMEOUT_MS);
+    events = new EventBridge(vertx, Addresses.EVENTS_PREFIX, EventBridge.PING_TIMEOUT_MS, EventBridge.LAG_LIMIT_MS);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).socketHandler(events));
 
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));

@@ -29,7 +29,10 @@ import java.util.Set;
  *
  * <p>Nothing flows in: {@code send} and {@code publish} are refused with {@code access_denied}, as
  * is listening on an address outside the prefix. A socket that sends no {@code ping} within the
- * ping timeout is closed (the client pings every 5 s by default).
+ * ping timeout is closed (the client pings every 5 s by default), and so is one that has left more
+ * than {@link #LAG_CHARS} of what was written to it untaken for longer than the lag limit: a
+ * dashboard on a link too slow for the events would otherwise pile them up in the server's
+ * memory. The dashboard reconnects by itself and reloads what it shows.
  *
  * <p>One bridge per API verticle instance; it is used only on that instance's event loop (its
  * sockets, its consumers and its timer all run there), so it needs no locks.
@@ -46,12 +49,26 @@ final class EventBridge implements Handler<SockJSSocket> {
    */
   static final long BATCH_MS = 20;
 
+  /**
+   * How long a socket may stay behind before it is closed. The check runs with the ping check, so
+   * a socket is closed after this long and at most half of the shorter of the two limits more.
+   */
+  static final long LAG_LIMIT_MS = 15_000;
+
+  /**
+   * How much written to a socket (characters) may wait for the network before the socket counts as
+   * behind. Counted from the writes' own completions: the socket's {@code writeQueueFull} does not
+   * see a backed-up WebSocket under SockJS's framing, which hands each frame on at once.
+   */
+  static final long LAG_CHARS = 1 << 20;
+
   /** The stock bridge's limit on an address's length. */
   static final int MAX_ADDRESS_LENGTH = 200;
 
   private final Vertx vertx;
   private final String prefix;
   private final long pingTimeoutMs;
+  private final long lagLimitMs;
   private final Map<String, Topic> topics = new HashMap<>();
   private final Set<Listener> listeners = new HashSet<>();
   private final List<Outgoing> pending = new ArrayList<>();
@@ -59,10 +76,11 @@ final class EventBridge implements Handler<SockJSSocket> {
   private long flushTimer = -1;
   private long lastFlush;
 
-  EventBridge(Vertx vertx, String prefix, long pingTimeoutMs) {
+  EventBridge(Vertx vertx, String prefix, long pingTimeoutMs, long lagLimitMs) {
     this.vertx = vertx;
     this.prefix = prefix;
     this.pingTimeoutMs = pingTimeoutMs;
+    this.lagLimitMs = lagLimitMs;
   }
 
   @Override
@@ -72,13 +90,18 @@ final class EventBridge implements Handler<SockJSSocket> {
     socket.handler(frame -> receive(listener, frame));
     socket.endHandler(ended -> forget(listener));
     if (pingTimer < 0) {
-      pingTimer = vertx.setPeriodic(pingTimeoutMs / 2, id -> closeSilent());
+      pingTimer = vertx.setPeriodic(Math.min(pingTimeoutMs, lagLimitMs) / 2, id -> closeStale());
     }
   }
 
   /** How many addresses have a consumer now (for tests: none once the last socket has gone). */
   int consumers() {
     return topics.size();
+  }
+
+  /** How many sockets are open (for tests). */
+  int sockets() {
+    return listeners.size();
   }
 
   /** Unregisters every consumer and stops the ping check; the sockets close with the server. */
@@ -133,7 +156,7 @@ final class EventBridge implements Handler<SockJSSocket> {
     } else if (!listener.addresses.add(address)) {
       refuse(listener.socket, "address_already_registered");
     } else {
-      topics.computeIfAbsent(address, this::open).add(listener.socket);
+      topics.computeIfAbsent(address, this::open).add(listener);
     }
   }
 
@@ -141,7 +164,7 @@ final class EventBridge implements Handler<SockJSSocket> {
     if (!permitted(address)) {
       refuse(listener.socket, "access_denied");
     } else if (listener.addresses.remove(address)) {
-      leave(address, listener.socket);
+      leave(address, listener);
     }
   }
 
@@ -156,7 +179,7 @@ final class EventBridge implements Handler<SockJSSocket> {
   }
 
   private void queue(Topic topic, String address, Message<Object> message) {
-    SockJSSocket[] targets = topic.snapshot;
+    Listener[] targets = topic.snapshot;
     if (targets.length == 0) {
       return;
     }
@@ -180,15 +203,15 @@ final class EventBridge implements Handler<SockJSSocket> {
     Outgoing[] batch = pending.toArray(new Outgoing[0]);
     pending.clear();
     for (Outgoing outgoing : batch) {
-      for (SockJSSocket socket : outgoing.targets) {
-        socket.write(outgoing.text);
+      for (Listener listener : outgoing.targets) {
+        listener.write(outgoing.text);
       }
     }
   }
 
-  private void leave(String address, SockJSSocket socket) {
+  private void leave(String address, Listener listener) {
     Topic topic = topics.get(address);
-    if (topic != null && topic.remove(socket)) {
+    if (topic != null && topic.remove(listener)) {
       topic.consumer.unregister();
       topics.remove(address);
     }
@@ -196,7 +219,7 @@ final class EventBridge implements Handler<SockJSSocket> {
 
   private void forget(Listener listener) {
     if (listeners.remove(listener)) {
-      listener.addresses.forEach(address -> leave(address, listener.socket));
+      listener.addresses.forEach(address -> leave(address, listener));
       listener.addresses.clear();
       if (listeners.isEmpty()) {
         stopPingCheck();
@@ -204,15 +227,30 @@ final class EventBridge implements Handler<SockJSSocket> {
     }
   }
 
-  /** Closes the sockets whose client stopped pinging (a closed browser tab behind a proxy). */
-  private void closeSilent() {
+  /**
+   * Closes the sockets whose client stopped pinging (a closed browser tab behind a proxy) and those
+   * whose writes have been backed up for longer than the lag limit.
+   */
+  private void closeStale() {
     long now = System.currentTimeMillis();
     for (Listener listener : listeners.toArray(new Listener[0])) {
-      if (now - listener.lastPing >= pingTimeoutMs) {
+      if (now - listener.lastPing >= pingTimeoutMs || behind(listener, now)) {
         forget(listener);
         listener.socket.close();
       }
     }
+  }
+
+  /** Whether the socket has been behind at every check for at least the lag limit. */
+  private boolean behind(Listener listener, long now) {
+    if (listener.unsent <= LAG_CHARS) {
+      listener.behindSince = -1;
+      return false;
+    }
+    if (listener.behindSince < 0) {
+      listener.behindSince = now;
+    }
+    return now - listener.behindSince >= lagLimitMs;
   }
 
   private void stopPingCheck() {
@@ -231,38 +269,48 @@ final class EventBridge implements Handler<SockJSSocket> {
     final SockJSSocket socket;
     final Set<String> addresses = new HashSet<>();
     long lastPing;
+    /** Characters written whose write has not completed yet. */
+    long unsent;
+    /** Since when it has been behind at every check; -1 when it is not. */
+    long behindSince = -1;
 
     Listener(SockJSSocket socket, long lastPing) {
       this.socket = socket;
       this.lastPing = lastPing;
     }
+
+    void write(String text) {
+      int length = text.length();
+      unsent += length;
+      socket.write(text).onComplete(written -> unsent -= length);
+    }
   }
 
   /** One address: its consumer and the sockets listening to it. */
   private static final class Topic {
-    final Set<SockJSSocket> sockets = new LinkedHashSet<>();
+    final Set<Listener> listeners = new LinkedHashSet<>();
     MessageConsumer<Object> consumer;
     // Rebuilt only when a socket comes or goes, so that a delivery loops over a plain array and a
     // socket that closes during a delivery cannot disturb the loop.
-    SockJSSocket[] snapshot = new SockJSSocket[0];
+    Listener[] snapshot = new Listener[0];
 
-    void add(SockJSSocket socket) {
-      if (sockets.add(socket)) {
-        snapshot = sockets.toArray(new SockJSSocket[0]);
+    void add(Listener listener) {
+      if (listeners.add(listener)) {
+        snapshot = listeners.toArray(new Listener[0]);
       }
     }
 
     /** Returns whether no socket listens any more. */
-    boolean remove(SockJSSocket socket) {
-      if (sockets.remove(socket)) {
-        snapshot = sockets.toArray(new SockJSSocket[0]);
+    boolean remove(Listener listener) {
+      if (listeners.remove(listener)) {
+        snapshot = listeners.toArray(new Listener[0]);
       }
-      return sockets.isEmpty();
+      return listeners.isEmpty();
     }
   }
 
   /** An encoded event and the sockets listening to its address when it arrived. */
-  private record Outgoing(SockJSSocket[] targets, String text) {
+  private record Outgoing(Listener[] targets, String text) {
   }
 
   /** The stock bridge's {@code rec} frame. Events are published, so there is no reply address. */

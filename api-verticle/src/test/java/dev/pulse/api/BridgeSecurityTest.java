@@ -228,7 +228,7 @@ class BridgeSecurityTest {
 
   @Test
   void aSocketThatStopsPingingIsClosed() throws Exception {
-    EventBridge bridge = new EventBridge(vertx, Addresses.EVENTS_PREFIX, 400);
+    EventBridge bridge = new EventBridge(vertx, Addresses.EVENTS_PREFIX, 400, EventBridge.LAG_LIMIT_MS);
     Router router = Router.router(vertx);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).socketHandler(bridge));
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
@@ -257,6 +257,66 @@ class BridgeSecurityTest {
     } finally {
       server.close().await();
     }
+  }
+
+  @Test
+  void aDashboardThatStopsReadingIsClosedAndTheOthersKeepTheirEvents() throws Exception {
+    EventBridge bridge = new EventBridge(vertx, Addresses.EVENTS_PREFIX, 2_000, 600);
+    Router router = Router.router(vertx);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).socketHandler(bridge));
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    try {
+      // Both speak SockJS over a WebSocket, as the dashboard does.
+      LinkedBlockingQueue<String> slowFrames = new LinkedBlockingQueue<>();
+      LinkedBlockingQueue<String> fastFrames = new LinkedBlockingQueue<>();
+      ClientWebSocket slow = sockJs(server.actualPort(), "slow", slowFrames);
+      ClientWebSocket fast = sockJs(server.actualPort(), "fast", fastFrames);
+      String register = sockJsFrame(register(Addresses.EVENT_OUTPUT));
+      String ping = sockJsFrame(new JsonObject().put("type", "ping"));
+      slow.writeTextMessage(register).await();
+      fast.writeTextMessage(register).await();
+      vertx.eventBus().publish(Addresses.EVENT_OUTPUT, new JsonObject().put("n", -1));
+      assertTrue(slowFrames.poll(5, TimeUnit.SECONDS).startsWith("a"), "the slow dashboard listens");
+      // It still pings but reads nothing more: what is written to it backs up.
+      slow.pause();
+      String chunk = "x".repeat(128 * 1024);
+      long until = System.currentTimeMillis() + 30_000;
+      int published = 0;
+      while (bridge.sockets() == 2 && System.currentTimeMillis() < until) {
+        vertx.eventBus().publish(Addresses.EVENT_OUTPUT, new JsonObject().put("n", published++).put("chunk", chunk));
+        slow.writeTextMessage(ping).await();
+        fast.writeTextMessage(ping).await();
+        fastFrames.clear();
+        Thread.sleep(10);
+      }
+      assertEquals(1, bridge.sockets(), "the dashboard that stopped reading is closed (" + published
+          + " events of " + chunk.length() + " characters published)");
+      vertx.eventBus().publish(Addresses.EVENT_OUTPUT, new JsonObject().put("n", -2));
+      boolean seen = false;
+      while (!seen) {
+        String frame = fastFrames.poll(5, TimeUnit.SECONDS);
+        assertTrue(frame != null, "the dashboard that reads still gets the events");
+        seen = frame.contains("\\\"n\\\":-2");
+      }
+      fast.close().await();
+    } finally {
+      server.close().await();
+    }
+  }
+
+  /** A SockJS session over a WebSocket, opened ("o" received). */
+  private static ClientWebSocket sockJs(int port, String session, LinkedBlockingQueue<String> frames)
+      throws Exception {
+    ClientWebSocket socket = client.webSocket().textMessageHandler(frames::add);
+    socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/123/" + session + "/websocket")).await();
+    assertEquals("o", frames.poll(5, TimeUnit.SECONDS));
+    return socket;
+  }
+
+  /** One message as a SockJS client frame: a JSON array of strings. */
+  private static String sockJsFrame(JsonObject message) {
+    return new JsonArray().add(message.encode()).encode();
   }
 
   @Test
