@@ -1,5 +1,6 @@
 package dev.pulse.api;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -202,11 +203,15 @@ final class EventBridge implements Handler<SockJSSocket> {
     lastFlush = System.currentTimeMillis();
     Outgoing[] batch = pending.toArray(new Outgoing[0]);
     pending.clear();
+    List<Listener> written = new ArrayList<>();
     for (Outgoing outgoing : batch) {
       for (Listener listener : outgoing.targets) {
-        listener.write(outgoing.text);
+        if (listener.write(outgoing.text)) {
+          written.add(listener);
+        }
       }
     }
+    written.forEach(Listener::flushed);
   }
 
   private void leave(String address, Listener listener) {
@@ -273,16 +278,30 @@ final class EventBridge implements Handler<SockJSSocket> {
     long unsent;
     /** Since when it has been behind at every check; -1 when it is not. */
     long behindSince = -1;
+    /** This flush's characters and last write, counted once it is done (writes complete in order). */
+    private long flushing;
+    private Future<Void> lastWrite;
 
     Listener(SockJSSocket socket, long lastPing) {
       this.socket = socket;
       this.lastPing = lastPing;
     }
 
-    void write(String text) {
-      int length = text.length();
-      unsent += length;
-      socket.write(text).onComplete(written -> unsent -= length);
+    /** Writes {@code text}; true when it is this flush's first write to the socket. */
+    boolean write(String text) {
+      boolean first = lastWrite == null;
+      flushing += text.length();
+      lastWrite = socket.write(text);
+      return first;
+    }
+
+    /** Counts this flush's writes as unsent until the last of them completes. */
+    void flushed() {
+      long chars = flushing;
+      unsent += chars;
+      lastWrite.onComplete(done -> unsent -= chars);
+      flushing = 0;
+      lastWrite = null;
     }
   }
 
