@@ -30,10 +30,10 @@ import java.util.Set;
  *
  * <p>Nothing flows in: {@code send} and {@code publish} are refused with {@code access_denied}, as
  * is listening on an address outside the prefix. A socket that sends no {@code ping} within the
- * ping timeout is closed (the client pings every 5 s by default), and so is one that has left more
- * than {@link #LAG_CHARS} of what was written to it untaken for longer than the lag limit: a
- * dashboard on a link too slow for the events would otherwise pile them up in the server's
- * memory. The dashboard reconnects by itself and reloads what it shows.
+ * ping timeout is closed (the client pings every 5 s by default), and so is one whose writes wait
+ * for the network longer than the lag limit: a dashboard on a link too slow for the events would
+ * otherwise pile them up in the server's memory. The dashboard reconnects by itself and reloads
+ * what it shows.
  *
  * <p>One bridge per API verticle instance; it is used only on that instance's event loop (its
  * sockets, its consumers and its timer all run there), so it needs no locks.
@@ -51,17 +51,13 @@ final class EventBridge implements Handler<SockJSSocket> {
   static final long BATCH_MS = 20;
 
   /**
-   * How long a socket may stay behind before it is closed. The check runs with the ping check, so
-   * a socket is closed after this long and at most half of the shorter of the two limits more.
+   * How long a write to a socket may wait for the network before the socket is closed. Seen from
+   * the writes' own completions: a socket's {@code writeQueueFull} does not see a backed-up
+   * WebSocket under SockJS's framing, which hands each frame on at once. The check runs with the
+   * ping check, so a socket is closed after this long and at most the check's period more.
    */
   static final long LAG_LIMIT_MS = 15_000;
 
-  /**
-   * How much written to a socket (characters) may wait for the network before the socket counts as
-   * behind. Counted from the writes' own completions: the socket's {@code writeQueueFull} does not
-   * see a backed-up WebSocket under SockJS's framing, which hands each frame on at once.
-   */
-  static final long LAG_CHARS = 1 << 20;
 
   /** The stock bridge's limit on an address's length. */
   static final int MAX_ADDRESS_LENGTH = 200;
@@ -203,15 +199,11 @@ final class EventBridge implements Handler<SockJSSocket> {
     lastFlush = System.currentTimeMillis();
     Outgoing[] batch = pending.toArray(new Outgoing[0]);
     pending.clear();
-    List<Listener> written = new ArrayList<>();
     for (Outgoing outgoing : batch) {
       for (Listener listener : outgoing.targets) {
-        if (listener.write(outgoing.text)) {
-          written.add(listener);
-        }
+        listener.lastWrite = listener.socket.write(outgoing.text);
       }
     }
-    written.forEach(Listener::flushed);
   }
 
   private void leave(String address, Listener listener) {
@@ -246,16 +238,18 @@ final class EventBridge implements Handler<SockJSSocket> {
     }
   }
 
-  /** Whether the socket has been behind at every check for at least the lag limit. */
+  /**
+   * Whether a write made at least the lag limit ago is still waiting for the network. Each check
+   * watches the socket's latest write until it completes; a write completes once it is handed to
+   * the network, and a socket's writes complete in order.
+   */
   private boolean behind(Listener listener, long now) {
-    if (listener.unsent <= LAG_CHARS) {
-      listener.behindSince = -1;
+    if (listener.watched == null || listener.watched.isComplete()) {
+      listener.watched = listener.lastWrite;
+      listener.watchedSince = now;
       return false;
     }
-    if (listener.behindSince < 0) {
-      listener.behindSince = now;
-    }
-    return now - listener.behindSince >= lagLimitMs;
+    return now - listener.watchedSince >= lagLimitMs;
   }
 
   private void stopPingCheck() {
@@ -274,35 +268,17 @@ final class EventBridge implements Handler<SockJSSocket> {
     final SockJSSocket socket;
     final Set<String> addresses = new HashSet<>();
     long lastPing;
-    /** Characters written whose write has not completed yet. */
-    long unsent;
-    /** Since when it has been behind at every check; -1 when it is not. */
-    long behindSince = -1;
-    /** This flush's characters and last write, counted once it is done (writes complete in order). */
-    private long flushing;
-    private Future<Void> lastWrite;
+    /** The socket's latest write. */
+    Future<Void> lastWrite;
+    /** The write the lag check waits for, and since when. */
+    Future<Void> watched;
+    long watchedSince;
 
     Listener(SockJSSocket socket, long lastPing) {
       this.socket = socket;
       this.lastPing = lastPing;
     }
 
-    /** Writes {@code text}; true when it is this flush's first write to the socket. */
-    boolean write(String text) {
-      boolean first = lastWrite == null;
-      flushing += text.length();
-      lastWrite = socket.write(text);
-      return first;
-    }
-
-    /** Counts this flush's writes as unsent until the last of them completes. */
-    void flushed() {
-      long chars = flushing;
-      unsent += chars;
-      lastWrite.onComplete(done -> unsent -= chars);
-      flushing = 0;
-      lastWrite = null;
-    }
   }
 
   /** One address: its consumer and the sockets listening to it. */
