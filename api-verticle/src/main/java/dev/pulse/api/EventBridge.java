@@ -278,7 +278,6 @@ final class EventBridge implements Handler<SockJSSocket> {
       this.socket = socket;
       this.lastPing = lastPing;
     }
-
   }
 
   /** One address: its consumer and the sockets listening to it. */
