@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -25,7 +26,17 @@ public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+  /** MariaDB's error for a row that repeats a unique key. */
+  public static final int DUPLICATE_KEY = 1062;
+  /** MariaDB's error for a statement rolled back to end a deadlock: "try restarting transaction". */
+  public static final int DEADLOCK = 1213;
+
   private Database() {
+  }
+
+  /** Whether {@code failure} is MariaDB's error {@code code}. */
+  public static boolean failedWith(Throwable failure, int code) {
+    return failure instanceof DatabaseException db && db.getErrorCode() == code;
   }
 
   /** A connection pool for the given database, named "pulse-db" in metrics. */

@@ -15,10 +15,10 @@ import dev.pulse.engine.model.StepState;
 import dev.pulse.engine.store.ExecutionStore;
 import dev.pulse.engine.store.Plain;
 import dev.pulse.engine.store.WorkflowStore;
+import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mysqlclient.MySQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
 final class Children {
 
   private static final Logger LOG = LoggerFactory.getLogger(Children.class);
-  private static final int DUPLICATE_KEY = 1062;
   private static final long RETRY_MS = 2_000;
 
   private final Runner runner;
@@ -81,7 +80,7 @@ final class Children {
     }).onSuccess(first -> LOG.atInfo().addKeyValue(EXECUTION_ID, action.childId())
         .log("Execution {} started for step {} of execution {}", action.childId(), action.step(), parent.id()))
         .onFailure(failure -> {
-          if (failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
+          if (Database.failedWith(failure, Database.DUPLICATE_KEY)) {
             check(parent, List.of(action.childId()));
             return;
           }

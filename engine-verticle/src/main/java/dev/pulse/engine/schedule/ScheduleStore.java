@@ -3,7 +3,6 @@ package dev.pulse.engine.schedule;
 import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -16,7 +15,6 @@ import java.util.List;
 /** The {@code schedules} and {@code schedule_runs} tables. */
 public final class ScheduleStore {
 
-  private static final int DUPLICATE_KEY = 1062;
   private static final String COLUMNS = "workflow_id, cron, time_zone, enabled, next_run_at, updated_by, updated_at";
 
   /** A schedule as the scheduler reads it. */
@@ -75,7 +73,7 @@ public final class ScheduleStore {
     return pool.preparedQuery("INSERT INTO schedule_runs (workflow_id, due_at, node, missed) VALUES (?, ?, ?, ?)")
         .execute(Tuple.of(workflowId, utc(dueAt), node, missed))
         .map(done -> true)
-        .recover(failure -> failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY
+        .recover(failure -> Database.failedWith(failure, Database.DUPLICATE_KEY)
             ? Future.succeededFuture(false) : Future.failedFuture(failure));
   }
 

@@ -5,7 +5,6 @@ import dev.pulse.engine.decide.Action;
 import dev.pulse.storage.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -29,8 +28,6 @@ public final class CommandStore {
 
   /** Most command rows one INSERT writes. */
   private static final int ROWS_PER_INSERT = 50;
-  /** MariaDB's answer to a statement rolled back to end a deadlock: "try restarting transaction". */
-  private static final int DEADLOCK = 1213;
   private static final String RECORD_FOR_EXECUTION = "UPDATE commands SET status = ?, result = ?,"
       + " completed_at = NOW(3) WHERE command_id = ? AND execution_id = ? AND result IS NULL";
 
@@ -83,8 +80,8 @@ public final class CommandStore {
     // A note of many rows can meet a decision that writes two of them in the other order; InnoDB
     // then rolls back the smaller of the two, usually the note, and asks for it again. The second
     // try waits for the decision's locks instead of failing every note in the batch.
-    return accept(commandIds).recover(failure -> failure instanceof MySQLException sql
-        && sql.getErrorCode() == DEADLOCK ? accept(commandIds) : Future.failedFuture(failure));
+    return accept(commandIds).recover(failure -> Database.failedWith(failure, Database.DEADLOCK)
+        ? accept(commandIds) : Future.failedFuture(failure));
   }
 
   private Future<Void> accept(List<String> commandIds) {

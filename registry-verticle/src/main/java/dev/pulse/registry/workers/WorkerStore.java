@@ -4,7 +4,6 @@ import dev.pulse.contracts.PulseException;
 import dev.pulse.contracts.Wire;
 import dev.pulse.storage.Database;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -20,7 +19,6 @@ final class WorkerStore {
 
   /** Rows per flush statement; 500 rows × 6 parameters stays far below the protocol's limit. */
   static final int FLUSH_CHUNK = 500;
-  private static final int DUPLICATE_KEY = 1062;
 
   private final Pool pool;
 
@@ -69,7 +67,7 @@ final class WorkerStore {
           : connection.preparedQuery("DELETE FROM workers WHERE id = ?").execute(Tuple.of(displaced.id())).mapEmpty();
       return cleared.compose(done -> upsert(connection, worker));
     }).recover(failure -> {
-      if (failure instanceof DatabaseException db && db.getErrorCode() == DUPLICATE_KEY) {
+      if (Database.failedWith(failure, Database.DUPLICATE_KEY)) {
         return Future.failedFuture(PulseException.conflict("Worker name '" + worker.name()
             + "' is already taken by another worker; choose another WORKER_NAME"));
       }
