@@ -58,7 +58,6 @@ final class EventBridge implements Handler<SockJSSocket> {
    */
   static final long LAG_LIMIT_MS = 15_000;
 
-
   /** The stock bridge's limit on an address's length. */
   static final int MAX_ADDRESS_LENGTH = 200;
 

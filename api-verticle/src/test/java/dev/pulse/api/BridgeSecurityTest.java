@@ -7,10 +7,10 @@ import dev.pulse.contracts.Addresses;
 import dev.pulse.testkit.TestDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -63,14 +63,18 @@ class BridgeSecurityTest {
   }
 
   private static WebSocket connect(int port, boolean signedIn, LinkedBlockingQueue<JsonObject> frames) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/websocket");
+    ClientWebSocket socket = client.webSocket().handler(buffer -> frames.add(buffer.toJsonObject()));
+    socket.connect(options(port, "/eventbus/websocket", signedIn)).await();
+    return socket;
+  }
+
+  /** Where to connect, with the SSO proxy's headers for eve when {@code signedIn}. */
+  private static WebSocketConnectOptions options(int port, String uri, boolean signedIn) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
     if (signedIn) {
       options.addHeader("Remote-User", "eve").addHeader("Remote-Groups", "employee");
     }
-    ClientWebSocket socket = client.webSocket().handler(buffer -> frames.add(buffer.toJsonObject()));
-    socket.connect(options).await();
-    return socket;
+    return options;
   }
 
   private static void send(WebSocket socket, JsonObject frame) {
@@ -269,8 +273,8 @@ class BridgeSecurityTest {
       // Both speak SockJS over a WebSocket, as the dashboard does.
       LinkedBlockingQueue<String> slowFrames = new LinkedBlockingQueue<>();
       LinkedBlockingQueue<String> fastFrames = new LinkedBlockingQueue<>();
-      ClientWebSocket slow = sockJs(server.actualPort(), "slow", slowFrames);
-      ClientWebSocket fast = sockJs(server.actualPort(), "fast", fastFrames);
+      ClientWebSocket slow = sockJs(server.actualPort(), false, "slow", slowFrames);
+      ClientWebSocket fast = sockJs(server.actualPort(), false, "fast", fastFrames);
       String register = sockJsFrame(register(Addresses.EVENT_OUTPUT));
       String ping = sockJsFrame(new JsonObject().put("type", "ping"));
       String settle = sockJsFrame(new JsonObject().put("type", "settle").put("address", Addresses.EVENT_OUTPUT));
@@ -310,12 +314,14 @@ class BridgeSecurityTest {
     }
   }
 
-  /** A SockJS session over a WebSocket, opened ("o" received). */
-  private static ClientWebSocket sockJs(int port, String session, LinkedBlockingQueue<String> frames)
-      throws Exception {
+  /**
+   * A SockJS session over a WebSocket, opened ("o" received). The handler is set before connecting:
+   * the server sends "o" at once, before connect's future reaches this thread.
+   */
+  private static ClientWebSocket sockJs(int port, boolean signedIn, String session,
+      LinkedBlockingQueue<String> frames) throws Exception {
     ClientWebSocket socket = client.webSocket().textMessageHandler(frames::add);
-    socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/123/" + session + "/websocket")).await();
+    socket.connect(options(port, "/eventbus/123/" + session + "/websocket", signedIn)).await();
     assertEquals("o", frames.poll(5, TimeUnit.SECONDS));
     return socket;
   }
@@ -329,13 +335,7 @@ class BridgeSecurityTest {
   void onSockJsFramesABurstOfEventsSharesFrames() throws Exception {
     // The dashboard's client speaks SockJS: "o" opens, "a[...]" carries one or more messages.
     LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    // The handler is set before connecting: the server sends "o" at once, before connect's future
-    // reaches this thread.
-    ClientWebSocket socket = client.webSocket().textMessageHandler(frames::add);
-    socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/123/burst-test/websocket").addHeader("Remote-User", "eve")
-        .addHeader("Remote-Groups", "employee")).await();
-    assertEquals("o", frames.poll(5, TimeUnit.SECONDS));
+    ClientWebSocket socket = sockJs(port, true, "burst-test", frames);
     socket.writeTextMessage(new JsonArray().add(register(Addresses.EVENT_WORKFLOW).encode())
         .add(new JsonObject().put("type", "settle").put("address", Addresses.EVENT_WORKFLOW).encode()).encode()).await();
     JsonArray settled = new JsonArray(frames.poll(5, TimeUnit.SECONDS).substring(1));
